@@ -1,0 +1,3 @@
+"""scratchnet: neural networks from scratch on NumPy."""
+
+__version__ = "0.1.0"
