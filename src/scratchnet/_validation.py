@@ -1,0 +1,138 @@
+"""Checks at the door: constructor arguments and data, in one voice.
+
+Argument errors follow one message shape (the one scikit-learn uses)::
+
+    The 'lr' parameter of Adam must be a float in the range (0.0, inf). Got -1 instead.
+"""
+
+import numbers
+
+import numpy as np
+
+from .errors import DataValidationError
+
+__all__ = ["check_scalar", "check_option", "check_X", "check_finite"]
+
+
+def _interval(low, high, closed):
+    left = "[" if closed in ("both", "left") else "("
+    right = "]" if closed in ("both", "right") else ")"
+    low = "-inf" if low is None else low
+    high = "inf" if high is None else high
+    return f"{left}{low}, {high}{right}"
+
+
+def check_scalar(value, name, owner, kind=float, low=None, high=None, closed="both",
+                 allow_none=False):
+    """Validate a numeric argument and return it as a Python ``int`` or ``float``.
+
+    Parameters
+    ----------
+    value : object
+        The value received.
+    name, owner : str
+        Parameter and class (or function) name, used in the message.
+    kind : {int, float}
+        ``int`` accepts integral numbers only; ``float`` accepts any real number.
+    low, high : float or None
+        Bounds; ``None`` means unbounded.
+    closed : {"both", "left", "right", "neither"}
+        Which bounds are inclusive.
+    allow_none : bool
+        Whether ``None`` is accepted (and returned as is).
+
+    Raises
+    ------
+    ValueError
+        If the value has the wrong type or lies outside the range.
+    """
+    if value is None and allow_none:
+        return None
+    type_name = "an int" if kind is int else "a float"
+    ok_type = isinstance(value, numbers.Integral if kind is int else numbers.Real)
+    ok_type = ok_type and not isinstance(value, bool)
+    inside = False
+    if ok_type:
+        value = int(value) if kind is int else float(value)
+        inside = not np.isnan(value)
+        if low is not None:
+            inside &= value >= low if closed in ("both", "left") else value > low
+        if high is not None:
+            inside &= value <= high if closed in ("both", "right") else value < high
+    if not inside:
+        none = " or None" if allow_none else ""
+        raise ValueError(
+            f"The '{name}' parameter of {owner} must be {type_name} in the range "
+            f"{_interval(low, high, closed)}{none}. Got {value!r} instead."
+        )
+    return value
+
+
+def check_option(value, name, owner, options):
+    """Validate that ``value`` is one of ``options`` (compared with ``==``)."""
+    if value not in options:
+        allowed = ", ".join(repr(o) for o in options)
+        raise ValueError(
+            f"The '{name}' parameter of {owner} must be one of {allowed}. Got {value!r} instead."
+        )
+    return value
+
+
+def check_finite(A, name):
+    """Raise ``DataValidationError`` naming the first NaN or infinity in ``A``.
+
+    The common case (everything finite) costs two reductions and no
+    temporary arrays: NaN propagates through ``min``, and an infinity shows
+    in ``min`` or ``max``.
+    """
+    if A.size == 0 or (np.isfinite(A.min()) and np.isfinite(A.max())):
+        return
+    bad = ~np.isfinite(A)
+    where = np.argwhere(bad)
+    first = tuple(int(i) for i in where[0])
+    value = A[first]
+    kind = "NaN" if np.isnan(value) else "an infinite value"
+    position = (f"row {first[0]}, column {first[1]}" if len(first) == 2
+                else f"index {first[0]}")
+    more = f" (and {len(where) - 1} more non-finite values)" if len(where) > 1 else ""
+    raise DataValidationError(f"{name} contains {kind} at {position}{more}.")
+
+
+def check_X(X, dtype, name="X", n_features=None):
+    """Return ``X`` as a C-contiguous 2-D finite array of ``dtype``.
+
+    Copies only when the dtype or memory layout requires it.
+
+    Raises
+    ------
+    DataValidationError
+        If ``X`` is not 2-D, not numeric, empty, holds NaN or infinity, or has
+        a number of columns other than ``n_features`` (when given).
+    """
+    try:
+        A = np.asarray(X)
+    except Exception as exc:  # ragged nested lists and the like
+        raise DataValidationError(f"{name} could not be converted to an array: {exc}") from exc
+    if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
+        raise DataValidationError(
+            f"{name} must be numeric; got an array of dtype {A.dtype}. Encode text columns "
+            "as numbers first."
+        )
+    if np.iscomplexobj(A):
+        raise DataValidationError(f"{name} must be real; got complex dtype {A.dtype}.")
+    if A.ndim != 2:
+        hint = " Use X.reshape(-1, 1) for a single feature." if A.ndim == 1 else ""
+        raise DataValidationError(
+            f"{name} must be a 2-D array of shape (n_samples, n_features); got shape "
+            f"{A.shape}.{hint}"
+        )
+    if A.shape[0] == 0 or A.shape[1] == 0:
+        raise DataValidationError(f"{name} is empty: shape {A.shape}.")
+    if n_features is not None and A.shape[1] != n_features:
+        raise DataValidationError(
+            f"{name} has {A.shape[1]} features, but the model expects {n_features} "
+            "(the number of features it was built or trained with)."
+        )
+    A = np.ascontiguousarray(A, dtype=dtype)
+    check_finite(A, name)
+    return A

@@ -1,0 +1,281 @@
+"""Optimizers: update parameter arrays in place from their gradients.
+
+An optimizer is given lists of parameter arrays and gradient arrays of the
+same shapes; it never sees layer names. A model hands it one flat buffer of
+all its parameters and one of all gradients, so each update below is a
+handful of whole-buffer NumPy operations, whatever the number of layers.
+
+Scalars are kept as Python floats: a NumPy float64 scalar multiplied into a
+float32 array would silently upcast it.
+"""
+
+import math
+
+import numpy as np
+
+from ._validation import check_option, check_scalar
+from .schedules import Schedule, schedule_from_config
+
+__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "OPTIMIZERS", "get_optimizer"]
+
+
+class Optimizer:
+    """Base class: learning rate (or schedule), L2 weight decay, gradient clipping.
+
+    Parameters
+    ----------
+    lr : float or Schedule
+        Learning rate :math:`\\eta`, or a schedule giving it per update.
+    weight_decay : float, default 0
+        L2 penalty :math:`\\lambda`: the gradient becomes :math:`g + \\lambda \\theta`
+        (coupled, as PyTorch's ``weight_decay``), applied to all parameters.
+    clipnorm : float or None
+        If set, gradients are rescaled so that their global L2 norm (over all
+        parameters together) is at most ``clipnorm``.
+
+    Attributes
+    ----------
+    iterations : int
+        Number of updates done.
+    """
+
+    #: Names of the per-parameter state arrays (e.g. Adam's moments).
+    slots = ()
+
+    def __init__(self, lr, weight_decay=0.0, clipnorm=None):
+        name = type(self).__name__
+        if isinstance(lr, Schedule):
+            self.lr = lr
+        else:
+            self.lr = check_scalar(lr, "lr", name, low=0.0, closed="neither")
+        self.weight_decay = check_scalar(weight_decay, "weight_decay", name, low=0.0)
+        self.clipnorm = check_scalar(clipnorm, "clipnorm", name, low=0.0, closed="neither",
+                                     allow_none=True)
+        self.iterations = 0
+        self.state = {}
+
+    def current_lr(self):
+        """The learning rate the next update will use."""
+        return float(self.lr(self.iterations)) if isinstance(self.lr, Schedule) else self.lr
+
+    def step(self, params, grads):
+        """Update every array in ``params`` in place from the matching ``grads``.
+
+        ``grads`` may be modified (clipping, weight decay are applied in place).
+        """
+        lr = self.current_lr()
+        if self.clipnorm is not None:
+            norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+            if norm > self.clipnorm:
+                for g in grads:
+                    g *= self.clipnorm / norm
+        for i, (p, g) in enumerate(zip(params, grads)):
+            if self.weight_decay:
+                g += self.weight_decay * p
+            state = self.state.get(i)
+            if state is None:
+                state = self.state[i] = self._init_state(p)
+            self._update(p, g, state, lr)
+        self.iterations += 1
+
+    def _init_state(self, p):
+        state = {slot: np.zeros_like(p) for slot in self.slots}
+        state["work"] = np.empty_like(p)
+        return state
+
+    def _update(self, p, g, state, lr):
+        raise NotImplementedError
+
+    # -- persistence -------------------------------------------------------
+    def get_config(self):
+        config = {k: getattr(self, k) for k in self._config_keys()}
+        if isinstance(self.lr, Schedule):
+            config["lr"] = {"class": type(self.lr).__name__, "config": self.lr.get_config()}
+        return config
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config.get("lr"), dict):
+            config["lr"] = schedule_from_config(config["lr"])
+        return cls(**config)
+
+    def _config_keys(self):
+        return ("lr", "weight_decay", "clipnorm")
+
+    def state_arrays(self):
+        """The state as ``{"<index>/<slot>": array}`` (for model files)."""
+        return {f"{i}/{slot}": s[slot] for i, s in self.state.items() for slot in self.slots}
+
+    def load_state(self, iterations, arrays, params):
+        """Restore the state saved by :meth:`state_arrays` for the given parameters."""
+        self.iterations = int(iterations)
+        self.state = {}
+        for i, p in enumerate(params):
+            if not self.slots or f"{i}/{self.slots[0]}" not in arrays:
+                continue
+            state = self._init_state(p)
+            for slot in self.slots:
+                value = arrays[f"{i}/{slot}"]
+                if value.shape != p.shape:
+                    raise ValueError(f"optimizer state {i}/{slot} has shape {value.shape}, "
+                                     f"expected {p.shape}")
+                state[slot][...] = value
+            self.state[i] = state
+
+    def __repr__(self):
+        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
+        return f"{type(self).__name__}({args})"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent with optional (Nesterov) momentum.
+
+    Parameters
+    ----------
+    lr : float or Schedule, default 0.01
+    momentum : float in [0, 1), default 0
+    nesterov : bool, default False
+
+    Notes
+    -----
+    PyTorch's formulation, with velocity :math:`v` (zero at start):
+
+    .. math::
+        v \\leftarrow \\mu v + g, \\qquad
+        \\theta \\leftarrow \\theta - \\eta\\, (g + \\mu v \\text{ if Nesterov else } v).
+
+    With :math:`\\mu = 0` this is plain :math:`\\theta \\leftarrow \\theta - \\eta g`.
+    """
+
+    def __init__(self, lr=0.01, momentum=0.0, nesterov=False, weight_decay=0.0, clipnorm=None):
+        super().__init__(lr, weight_decay, clipnorm)
+        self.momentum = check_scalar(momentum, "momentum", "SGD", low=0.0, high=1.0, closed="left")
+        self.nesterov = bool(nesterov)
+        if self.nesterov and self.momentum == 0:
+            raise ValueError("The 'nesterov' parameter of SGD requires momentum > 0. Got momentum=0.")
+        self.slots = ("velocity",) if self.momentum else ()
+
+    def _update(self, p, g, state, lr):
+        work = state["work"]
+        if self.momentum:
+            v = state["velocity"]
+            v *= self.momentum
+            v += g
+            if self.nesterov:
+                np.multiply(v, self.momentum, out=work)
+                work += g
+                g = work
+            else:
+                g = v
+        np.multiply(g, lr, out=work)
+        p -= work
+
+    def _config_keys(self):
+        return super()._config_keys() + ("momentum", "nesterov")
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba, 2015, https://arxiv.org/abs/1412.6980).
+
+    Parameters
+    ----------
+    lr : float or Schedule, default 0.001
+    beta1, beta2 : float in [0, 1), defaults 0.9 and 0.999
+    eps : float, default 1e-8
+
+    Notes
+    -----
+    At update :math:`t = 1, 2, \\ldots`:
+
+    .. math::
+        m \\leftarrow \\beta_1 m + (1-\\beta_1) g, \\quad
+        v \\leftarrow \\beta_2 v + (1-\\beta_2) g^2, \\quad
+        \\theta \\leftarrow \\theta - \\eta\\, \\frac{m / (1-\\beta_1^t)}{\\sqrt{v / (1-\\beta_2^t)} + \\epsilon}.
+
+    Computed as :math:`\\theta \\leftarrow \\theta - \\eta \\frac{\\sqrt{1-\\beta_2^t}}{1-\\beta_1^t}
+    \\frac{m}{\\sqrt v + \\epsilon \\sqrt{1-\\beta_2^t}}`, the same value with the
+    bias corrections folded into two scalars.
+    """
+
+    slots = ("m", "v")
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, clipnorm=None):
+        super().__init__(lr, weight_decay, clipnorm)
+        self.beta1 = check_scalar(beta1, "beta1", "Adam", low=0.0, high=1.0, closed="left")
+        self.beta2 = check_scalar(beta2, "beta2", "Adam", low=0.0, high=1.0, closed="left")
+        self.eps = check_scalar(eps, "eps", "Adam", low=0.0, closed="neither")
+
+    def _update(self, p, g, state, lr):
+        m, v, work = state["m"], state["v"], state["work"]
+        t = self.iterations + 1
+        bias2 = math.sqrt(1.0 - self.beta2 ** t)
+        step = lr * bias2 / (1.0 - self.beta1 ** t)
+        # m += (1 - beta1) (g - m)
+        np.subtract(g, m, out=work)
+        work *= 1.0 - self.beta1
+        m += work
+        # v = beta2 v + (1 - beta2) g^2
+        np.multiply(g, g, out=work)
+        work *= 1.0 - self.beta2
+        v *= self.beta2
+        v += work
+        np.sqrt(v, out=work)
+        work += self.eps * bias2
+        np.divide(m, work, out=work)
+        work *= step
+        p -= work
+
+    def _config_keys(self):
+        return super()._config_keys() + ("beta1", "beta2", "eps")
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton, Coursera lecture 6e, 2012).
+
+    Parameters
+    ----------
+    lr : float or Schedule, default 0.001
+    rho : float in [0, 1), default 0.9
+        Decay of the running mean of squared gradients.
+    eps : float, default 1e-8
+
+    Notes
+    -----
+    .. math::
+        s \\leftarrow \\rho s + (1-\\rho) g^2, \\qquad
+        \\theta \\leftarrow \\theta - \\eta\\, g / (\\sqrt{s} + \\epsilon).
+    """
+
+    slots = ("sq",)
+
+    def __init__(self, lr=0.001, rho=0.9, eps=1e-8, weight_decay=0.0, clipnorm=None):
+        super().__init__(lr, weight_decay, clipnorm)
+        self.rho = check_scalar(rho, "rho", "RMSprop", low=0.0, high=1.0, closed="left")
+        self.eps = check_scalar(eps, "eps", "RMSprop", low=0.0, closed="neither")
+
+    def _update(self, p, g, state, lr):
+        sq, work = state["sq"], state["work"]
+        np.multiply(g, g, out=work)
+        work *= 1.0 - self.rho
+        sq *= self.rho
+        sq += work
+        np.sqrt(sq, out=work)
+        work += self.eps
+        np.divide(g, work, out=work)
+        work *= lr
+        p -= work
+
+    def _config_keys(self):
+        return super()._config_keys() + ("rho", "eps")
+
+
+OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+
+
+def get_optimizer(optimizer):
+    """Return an optimizer from a name in ``OPTIMIZERS`` (default settings) or an instance."""
+    if isinstance(optimizer, Optimizer):
+        return optimizer
+    check_option(optimizer, "optimizer", "Sequential", tuple(OPTIMIZERS))
+    return OPTIMIZERS[optimizer]()
