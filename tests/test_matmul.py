@@ -169,6 +169,7 @@ def test_format_table_mentions_every_record():
 
 
 def test_run_matmul_bench_writes_png(tmp_path, monkeypatch):
+    pytest.importorskip("matplotlib")
     monkeypatch.setattr(matmul, "DEFAULT_SHAPES", ((2, 3, 4), (3, 40, 6)))
     path = tmp_path / "sub" / "ladder.png"
     out = io.StringIO()
@@ -195,6 +196,7 @@ def test_run_matmul_bench_without_matplotlib(tmp_path, monkeypatch):
 
 
 def test_cli_bench_matmul_calls_run_matmul_bench(tmp_path, monkeypatch, capsys):
+    pytest.importorskip("matplotlib")
     from scratchnet.cli import main
 
     monkeypatch.setattr(matmul, "DEFAULT_SHAPES", ((2, 3, 4),))
