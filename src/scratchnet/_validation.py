@@ -15,8 +15,8 @@ __all__ = ["check_scalar", "check_option", "check_X", "check_finite"]
 
 
 def _interval(low, high, closed):
-    left = "[" if closed in ("both", "left") else "("
-    right = "]" if closed in ("both", "right") else ")"
+    left = "[" if closed in ("both", "left") and low is not None else "("
+    right = "]" if closed in ("both", "right") and high is not None else ")"
     low = "-inf" if low is None else low
     high = "inf" if high is None else high
     return f"{left}{low}, {high}{right}"

@@ -22,7 +22,8 @@ class ProgressBar:
         Name of one unit, used in the rate.
     file : file-like, default sys.stderr
     enabled : bool, default True
-        When False, nothing is ever printed.
+        When False, nothing is ever printed. When ``file`` is not a terminal,
+        only the final state is printed, once.
     """
 
     _MIN_INTERVAL = 0.1
@@ -38,6 +39,10 @@ class ProgressBar:
         self.postfix = {}
         self._start = time.perf_counter()
         self._last_draw = 0.0
+        # Redrawing with "\r" only makes sense on a terminal; a log file gets
+        # the final state alone.
+        isatty = getattr(self.file, "isatty", None)
+        self._live = bool(isatty and isatty())
 
     def update(self, n=1, **postfix):
         """Advance by ``n`` units; ``postfix`` values are shown after the bar."""
@@ -45,7 +50,7 @@ class ProgressBar:
         if postfix:
             self.postfix.update(postfix)
         now = time.perf_counter()
-        if self.enabled and now - self._last_draw >= self._MIN_INTERVAL:
+        if self.enabled and self._live and now - self._last_draw >= self._MIN_INTERVAL:
             self._draw(now)
 
     def set_postfix(self, **postfix):
@@ -69,7 +74,7 @@ class ProgressBar:
             bar, count = "", str(self.n)
         extras = " ".join(f"{k}={_fmt(v)}" for k, v in self.postfix.items())
         line = f"{self.desc} {bar} {count} {self.n / elapsed:.1f} {self.unit}/s {extras}"
-        self.file.write("\r" + line.rstrip())
+        self.file.write(("\r" if self._live else "") + line.rstrip())
         self.file.flush()
 
 

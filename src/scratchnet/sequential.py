@@ -236,14 +236,22 @@ class Sequential:
         first_epoch = self.history.epochs
         for epoch in range(epochs):
             start = time.perf_counter()
-            logs = self._train_epoch(X, Y, batch_size, shuffle, verbose,
-                                     f"Epoch {first_epoch + epoch + 1}/{first_epoch + epochs}")
+            bar = ProgressBar(-(-len(X) // (batch_size or len(X))),
+                              f"Epoch {first_epoch + epoch + 1}/{first_epoch + epochs}",
+                              unit="batch", file=sys.stdout, enabled=verbose == 1)
+            # A diverging run overflows; the finite-loss check below reports
+            # it clearly, so NumPy's warnings would only add noise.
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                logs = self._train_epoch(X, Y, batch_size, shuffle, bar)
             if val is not None:
                 logs.update({f"val_{k}": v for k, v in self._scores(*val).items()})
             run_history.append(logs)
             self.history.append(logs)
-            if verbose:
-                self._report_epoch(logs, time.perf_counter() - start, verbose)
+            bar.set_postfix(**{k: round(v, 4) for k, v in logs.items()})
+            bar.close()
+            if verbose == 2:
+                text = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
+                print(f"Epoch {self.history.epochs}: {text} ({time.perf_counter() - start:.2f}s)")
             for cb in callbacks:
                 cb.on_epoch_end(self, epoch, logs)
             if self.stop_training:
@@ -275,10 +283,9 @@ class Sequential:
             raise RuntimeError("the model is not fitted yet: call fit first")
         return X, self._targets.transform(y_arr, self.dtype)
 
-    def _train_epoch(self, X, Y, batch_size, shuffle, verbose, desc):
+    def _train_epoch(self, X, Y, batch_size, shuffle, bar):
         n = len(X)
         bs = n if batch_size is None else min(batch_size, n)
-        n_batches = -(-n // bs)
         full_batch = bs == n
         per_epoch_gather = shuffle and not full_batch and bs < _PER_EPOCH_GATHER_BELOW
         if shuffle and not full_batch:
@@ -299,7 +306,6 @@ class Sequential:
         track_accuracy = "accuracy" in self.metrics
         loss_sum = 0.0
         correct = 0
-        bar = ProgressBar(n_batches, desc, unit="batch", file=sys.stdout, enabled=verbose == 1)
         for b, start in enumerate(range(0, n, bs)):
             stop = min(start + bs, n)
             if per_epoch_gather:
@@ -318,7 +324,6 @@ class Sequential:
             optimizer.step(params, grads)
             loss_sum += value * (stop - start if loss.reduction == "mean" else 1)
             bar.update(1, loss=loss_sum / stop)
-        bar.close()
         logs = {"loss": loss_sum / n}
         if track_accuracy:
             logs["accuracy"] = correct / n
@@ -335,13 +340,6 @@ class Sequential:
             f"The learning rate is {lr:g}; try a smaller one (e.g. {lr / 10:g}). "
             "The model keeps its last finite weights."
         )
-
-    def _report_epoch(self, logs, seconds, verbose):
-        text = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
-        if verbose == 2:
-            print(f"Epoch {self.history.epochs}: {text} ({seconds:.2f}s)", file=sys.stdout)
-        elif any(k.startswith("val_") for k in logs):
-            print(f"    {text}", file=sys.stdout)
 
     # -- inference -------------------------------------------------------------
     def _logits(self, X):

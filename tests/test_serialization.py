@@ -1,0 +1,173 @@
+"""Model files: exact round trips, exact resumption, refusal of bad files, atomic saves."""
+
+import json
+import os
+import zipfile
+
+import numpy as np
+import pytest
+
+import scratchnet as sn
+from scratchnet import serialization
+
+
+def data(n=150, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 5))
+    return X, np.where(X[:, 0] + X[:, 1] ** 2 > 1, "yes", "no")
+
+
+def trained(tmp_path=None, **kwargs):
+    X, y = data()
+    model = sn.Sequential([sn.Dense(12, activation="relu"), sn.Dropout(0.2), sn.Dense(2)],
+                          optimizer=sn.Adam(lr=sn.ExponentialDecay(0.01, 100, 0.5)), seed=3,
+                          **kwargs)
+    model.fit(X, y, epochs=3, batch_size=16, validation_split=0.2)
+    return model
+
+
+def test_round_trip_gives_identical_predictions(tmp_path):
+    model = trained()
+    path = tmp_path / "model.npz"
+    model.save(path)
+    same = sn.load(path)
+    X, y = data(seed=1)
+    np.testing.assert_array_equal(same.predict_proba(X), model.predict_proba(X))
+    np.testing.assert_array_equal(same.predict(X), model.predict(X))
+    assert list(same.classes_) == ["no", "yes"]
+    assert same.history == model.history
+    assert same.get_config() == model.get_config()
+
+
+def test_resumed_training_is_identical_to_uninterrupted_training(tmp_path):
+    X, y = data()
+    uninterrupted = trained()
+    uninterrupted.fit(X, y, epochs=3, batch_size=16)
+    model = trained()
+    model.save(tmp_path / "ckpt.npz")
+    resumed = sn.load(tmp_path / "ckpt.npz")
+    resumed.fit(X, y, epochs=3, batch_size=16)
+    for a, b in zip(resumed.get_weights(), uninterrupted.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert resumed.history == uninterrupted.history
+
+
+@pytest.mark.parametrize("loss, y", [
+    ("binary_cross_entropy", np.array([1, 2] * 10)),
+    ("mse", np.linspace(0, 1, 40).reshape(20, 2)),
+])
+def test_round_trip_other_tasks_and_float64(tmp_path, loss, y):
+    X = np.random.default_rng(0).normal(size=(20, 3))
+    n_out = 1 if loss == "binary_cross_entropy" else 2
+    model = sn.Sequential([sn.Dense(4, activation="tanh"), sn.Dense(n_out)], loss=loss,
+                          optimizer=sn.SGD(lr=0.1, momentum=0.9), dtype="float64", seed=0)
+    model.fit(X, y, epochs=2)
+    model.save(tmp_path / "m.npz")
+    same = sn.load(tmp_path / "m.npz")
+    np.testing.assert_array_equal(same.predict(X), model.predict(X))
+    assert same.dtype == np.float64
+
+
+def test_custom_layer_subclass_round_trips(tmp_path):
+    class Doubling(sn.Layer):
+        def forward(self, X, training=False):
+            return 2 * X
+
+        def backward(self, dY):
+            return 2 * dY
+
+    X, y = data()
+    model = sn.Sequential([sn.Dense(4), Doubling(), sn.Dense(2)], seed=0)
+    model.fit(X, y)
+    model.save(tmp_path / "m.npz")
+    same = sn.load(tmp_path / "m.npz")
+    assert type(same.layers[1]) is Doubling
+    np.testing.assert_array_equal(same.predict_proba(X), model.predict_proba(X))
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(sn.ModelFileError, match=r"nope\.npz: no such model file"):
+        sn.load(tmp_path / "nope.npz")
+
+
+def test_truncated_file_is_refused_with_its_name(tmp_path):
+    path = tmp_path / "model.npz"
+    trained().save(path)
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(sn.ModelFileError, match="model.npz: not a readable scratchnet model file"):
+        sn.load(path)
+
+
+def _rewrite(path, **changes):
+    with np.load(path, allow_pickle=False) as f:
+        arrays = {k: f[k] for k in f.files}
+    arrays.update(changes)
+    np.savez(path, **arrays)
+    return arrays
+
+
+def test_tampered_parameters_are_refused(tmp_path):
+    path = tmp_path / "model.npz"
+    trained().save(path)
+    with np.load(path) as f:
+        params = f["params"].copy()
+    params[0] += 1
+    _rewrite(path, params=params)
+    with pytest.raises(sn.ModelFileError, match="model.npz: array 'params' does not match its checksum"):
+        sn.load(path)
+
+
+def test_tampered_header_is_refused(tmp_path):
+    path = tmp_path / "model.npz"
+    trained().save(path)
+    with np.load(path) as f:
+        header = json.loads(f["header"].tobytes())
+    header["config"]["layers"][0]["config"]["units"] = 13
+    _rewrite(path, header=np.frombuffer(json.dumps(header).encode(), np.uint8))
+    with pytest.raises(sn.ModelFileError, match="model.npz: the file holds .* parameters; the architecture needs"):
+        sn.load(path)
+    header["config"]["layers"][0]["class"] = "os.system"
+    _rewrite(path, header=np.frombuffer(json.dumps(header).encode(), np.uint8))
+    with pytest.raises(sn.ModelFileError, match="unknown layer type 'os.system'"):
+        sn.load(path)
+
+
+def test_foreign_files_are_refused(tmp_path):
+    npz = tmp_path / "other.npz"
+    np.savez(npz, a=np.arange(3))
+    with pytest.raises(sn.ModelFileError, match=r"other\.npz: not a scratchnet model file \(no header\)"):
+        sn.load(npz)
+    text = tmp_path / "notes.npz"
+    text.write_text("hello")
+    with pytest.raises(sn.ModelFileError, match=r"notes\.npz: not a readable"):
+        sn.load(text)
+    pickled = tmp_path / "pickled.npz"
+    np.savez(pickled, header=np.array([{"format": "scratchnet-model"}], dtype=object))
+    with pytest.raises(sn.ModelFileError, match="pickled.npz"):
+        sn.load(pickled)
+
+
+def test_a_failed_save_never_destroys_the_previous_file(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    model = trained()
+    model.save(path)
+    before = path.read_bytes()
+
+    def disk_full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(serialization.np, "savez", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        model.save(path)
+    assert path.read_bytes() == before
+    assert os.listdir(tmp_path) == ["model.npz"]          # no temporary file left behind
+
+
+def test_file_is_a_plain_npz_without_pickles(tmp_path):
+    path = tmp_path / "model.npz"
+    trained().save(path)
+    assert zipfile.is_zipfile(path)
+    with np.load(path, allow_pickle=False) as f:
+        assert {"header", "params", "classes"} <= set(f.files)
+        assert all(f[k].dtype != object for k in f.files)
