@@ -14,6 +14,8 @@ import numbers
 
 import numpy as np
 
+from .errors import DataValidationError
+
 __all__ = ["StandardScaler", "train_test_split", "LabelEncoder", "one_hot"]
 
 
@@ -66,6 +68,12 @@ class StandardScaler:
         Returns
         -------
         self : StandardScaler
+
+        Raises
+        ------
+        DataValidationError
+            (a ``ValueError``) If ``X`` is not 2-D, not numeric, empty, or
+            holds NaN or infinity; the message says which and where.
         """
         X = _check_2d_numeric(X, "StandardScaler.fit")
         X64 = X.astype(np.float64, copy=False)
@@ -120,7 +128,7 @@ class StandardScaler:
             raise RuntimeError("this StandardScaler is not fitted yet: call fit(X) first")
         X = _check_2d_numeric(X, caller)
         if X.shape[1] != self.n_features_in_:
-            raise ValueError(
+            raise DataValidationError(
                 f"X has {X.shape[1]} features, but StandardScaler was fitted with "
                 f"{self.n_features_in_} features; expected X of shape (n_samples, "
                 f"{self.n_features_in_}), got {X.shape}"
@@ -161,8 +169,10 @@ def train_test_split(*arrays, test_size=0.25, random_state=None, stratify=None, 
     Raises
     ------
     ValueError
-        If no array is given, the arrays differ in length, ``test_size``
-        leaves an empty train or test set, or ``stratify`` cannot be honoured.
+        If no array is given or ``test_size`` leaves an empty train or test set.
+    DataValidationError
+        (a ``ValueError``) If the arrays differ in length or ``stratify``
+        cannot be honoured.
 
     Examples
     --------
@@ -178,11 +188,14 @@ def train_test_split(*arrays, test_size=0.25, random_state=None, stratify=None, 
     arrays = [np.asarray(a) for a in arrays]
     for i, a in enumerate(arrays):
         if a.ndim == 0:
-            raise ValueError(f"array {i} passed to train_test_split is a scalar, not a sequence of samples")
+            raise DataValidationError(
+                f"array {i} passed to train_test_split is a scalar, not a sequence of samples"
+            )
     lengths = [len(a) for a in arrays]
     if len(set(lengths)) > 1:
-        raise ValueError(
-            f"all arrays must have the same number of samples (first dimension); got lengths {lengths}"
+        raise DataValidationError(
+            f"all arrays must have the same number of samples (first dimension); "
+            f"got lengths {lengths}"
         )
     n_samples = lengths[0]
     n_test = _n_test_samples(test_size, n_samples)
@@ -190,7 +203,9 @@ def train_test_split(*arrays, test_size=0.25, random_state=None, stratify=None, 
 
     if not shuffle:
         if stratify is not None:
-            raise ValueError("stratify requires shuffle=True: an unshuffled split cannot be stratified")
+            raise ValueError(
+                "stratify requires shuffle=True: an unshuffled split cannot be stratified"
+            )
         train_idx, test_idx = np.arange(n_train), np.arange(n_train, n_samples)
     else:
         rng = _make_rng(random_state, caller)
@@ -212,7 +227,8 @@ def _n_test_samples(test_size, n_samples):
         f"[1, {n_samples - 1}]"
     )
     error = ValueError(
-        f"The 'test_size' parameter of train_test_split must be {allowed}. Got {test_size!r} instead."
+        f"The 'test_size' parameter of train_test_split must be {allowed}. "
+        f"Got {test_size!r} instead."
     )
     if isinstance(test_size, bool):
         raise error
@@ -238,21 +254,22 @@ def _stratified_indices(stratify, n_samples, n_test, rng):
     if labels.ndim == 2 and labels.shape[1] == 1:
         labels = labels[:, 0]
     if labels.ndim != 1 or len(labels) != n_samples:
-        raise ValueError(
-            f"stratify must be a 1-D array of n_samples={n_samples} labels; got shape {labels.shape}"
+        raise DataValidationError(
+            f"stratify must be a 1-D array of n_samples={n_samples} labels; "
+            f"got shape {labels.shape}"
         )
     classes, codes = np.unique(labels, return_inverse=True)
     codes = codes.ravel()
     counts = np.bincount(codes, minlength=len(classes))
     if counts.min() < 2:
         rare = classes[counts < 2][:10].tolist()
-        raise ValueError(
+        raise DataValidationError(
             f"The least populated class in stratify has only 1 member (classes {rare}); "
             f"a stratified split needs at least 2 members per class."
         )
     n_train = n_samples - n_test
     if min(n_test, n_train) < len(classes):
-        raise ValueError(
+        raise DataValidationError(
             f"A stratified split into {n_train} train and {n_test} test samples cannot put "
             f"each of the {len(classes)} classes on both sides; use a test_size leaving at least "
             f"{len(classes)} samples in each subset."
@@ -317,13 +334,15 @@ class LabelEncoder:
         if y.size == 0:
             return np.zeros(0, dtype=np.intp)
         if len(classes) == 0:
-            raise ValueError("this LabelEncoder was fitted on no labels, so it can encode none")
+            raise DataValidationError(
+                "this LabelEncoder was fitted on no labels, so it can encode none"
+            )
         codes = np.searchsorted(classes, y)
         codes = np.minimum(codes, len(classes) - 1)
         unknown = classes[codes] != y
         if np.any(unknown):
             bad = np.unique(y[unknown])
-            raise ValueError(
+            raise DataValidationError(
                 f"y contains labels never seen during fit: {bad[:10].tolist()}; "
                 f"known labels: {classes[:20].tolist()}"
             )
@@ -338,9 +357,9 @@ class LabelEncoder:
         classes = self._fitted_classes()
         codes = np.asarray(codes)
         if codes.size and not np.issubdtype(codes.dtype, np.integer):
-            raise ValueError(f"codes must be integers; got dtype {codes.dtype}")
+            raise DataValidationError(f"codes must be integers; got dtype {codes.dtype}")
         if codes.size and (codes.min() < 0 or codes.max() >= len(classes)):
-            raise ValueError(
+            raise DataValidationError(
                 f"codes must lie in [0, {len(classes) - 1}]; got values from "
                 f"{codes.min()} to {codes.max()}"
             )
@@ -385,30 +404,33 @@ def one_hot(y, n_classes=None, dtype=np.float32):
         try:
             as_int = labels.astype(np.int64)
         except (TypeError, ValueError, OverflowError):
-            raise ValueError("one_hot needs integer labels; use LabelEncoder first") from None
+            raise DataValidationError(
+                "one_hot needs integer labels; use LabelEncoder first"
+            ) from None
         if not np.array_equal(as_int, labels):
-            raise ValueError(
+            raise DataValidationError(
                 f"one_hot needs integer labels; got non-integer values such as "
                 f"{labels[as_int != labels][:3].tolist()}"
             )
         labels = as_int
     elif labels.dtype.kind not in "iu":
-        raise ValueError(
+        raise DataValidationError(
             f"one_hot needs integer labels; got dtype {labels.dtype}. "
             f"Encode them first with LabelEncoder().fit_transform(y)."
         )
     if labels.size and labels.min() < 0:
-        raise ValueError(f"one_hot labels must be >= 0; got {labels.min()}")
+        raise DataValidationError(f"one_hot labels must be >= 0; got {labels.min()}")
     highest = int(labels.max()) if labels.size else -1
     if n_classes is None:
         n_classes = highest + 1
-    elif isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral) or n_classes < 1:
+    elif (isinstance(n_classes, bool) or not isinstance(n_classes, numbers.Integral)
+          or n_classes < 1):
         raise ValueError(
             f"The 'n_classes' parameter of one_hot must be None or an int in the range "
             f"[1, inf). Got {n_classes!r} instead."
         )
     elif highest >= n_classes:
-        raise ValueError(
+        raise DataValidationError(
             f"one_hot got label {highest} but n_classes={n_classes}: labels must lie in "
             f"[0, {n_classes - 1}]"
         )
@@ -422,7 +444,7 @@ def _as_label_vector(y):
     if y.ndim == 2 and y.shape[1] == 1:
         y = y[:, 0]
     if y.ndim != 1:
-        raise ValueError(f"labels must be a 1-D array; got shape {y.shape}")
+        raise DataValidationError(f"labels must be a 1-D array; got shape {y.shape}")
     return y
 
 
@@ -433,9 +455,11 @@ def _check_2d_numeric(X, caller):
         try:
             X = X.astype(np.float64)
         except (TypeError, ValueError):
-            raise ValueError(f"{caller}: X must hold numbers; got objects that are not numbers") from None
+            raise DataValidationError(
+                f"{caller}: X must hold numbers; got objects that are not numbers"
+            ) from None
     if X.dtype.kind not in "biuf":
-        raise ValueError(f"{caller}: X must hold real numbers; got dtype {X.dtype}")
+        raise DataValidationError(f"{caller}: X must hold real numbers; got dtype {X.dtype}")
     if X.ndim != 2:
         hint = ""
         if X.ndim == 1:
@@ -443,17 +467,19 @@ def _check_2d_numeric(X, caller):
                 "; reshape with X.reshape(-1, 1) if it is a single feature "
                 "or X.reshape(1, -1) if it is a single sample"
             )
-        raise ValueError(
+        raise DataValidationError(
             f"{caller}: expected a 2-D array of shape (n_samples, n_features), "
             f"got a {X.ndim}-D array of shape {X.shape}{hint}"
         )
     if X.shape[0] == 0 or X.shape[1] == 0:
-        raise ValueError(f"{caller}: X is empty (shape {X.shape}); it needs at least one sample and one feature")
+        raise DataValidationError(
+            f"{caller}: X is empty (shape {X.shape}); it needs at least one sample and one feature"
+        )
     if X.dtype.kind == "f":
         finite = np.isfinite(X)
         if not finite.all():
             row, col = np.argwhere(~finite)[0]
-            raise ValueError(
+            raise DataValidationError(
                 f"{caller}: X contains NaN or infinity (first at row {row}, column {col}: "
                 f"{X[row, col]}); remove or impute those values first"
             )
@@ -466,14 +492,13 @@ def _float_dtype(X):
 
 
 def _make_rng(random_state, caller):
-    allowed = "None, an int >= 0 or a numpy.random.Generator"
+    error = ValueError(
+        f"The 'random_state' parameter of {caller} must be None, an int >= 0 or a "
+        f"numpy.random.Generator. Got {random_state!r} instead."
+    )
     if isinstance(random_state, np.random.RandomState):
-        raise ValueError(
-            f"The 'random_state' parameter of {caller} must be {allowed}. Got {random_state!r} instead."
-        )
+        raise error
     try:
         return np.random.default_rng(random_state)
     except (TypeError, ValueError):
-        raise ValueError(
-            f"The 'random_state' parameter of {caller} must be {allowed}. Got {random_state!r} instead."
-        ) from None
+        raise error from None

@@ -13,7 +13,9 @@ __all__ = []
 
 def param_error(caller, name, allowed, value):
     """Build the ``ValueError`` for a parameter that is not in ``allowed``."""
-    return ValueError(f"The {name!r} parameter of {caller} must be {allowed}. Got {value!r} instead.")
+    return ValueError(
+        f"The {name!r} parameter of {caller} must be {allowed}. Got {value!r} instead."
+    )
 
 
 def check_int(value, name, caller, low, high=None):

@@ -100,7 +100,9 @@ def make_circles(n_samples=100, noise=None, factor=0.8, random_state=None, shuff
     caller = "make_circles"
     n_samples = check_int(n_samples, "n_samples", caller, 1)
     noise = check_noise(noise, caller)
-    factor = check_real(factor, "factor", caller, "a float in the range [0, 1)", lambda v: 0 <= v < 1)
+    factor = check_real(
+        factor, "factor", caller, "a float in the range [0, 1)", lambda v: 0 <= v < 1
+    )
     rng = make_rng(random_state, caller)
 
     n_out = n_samples // 2

@@ -121,7 +121,8 @@ def _load(dataset, caller, split, data_home, as_float, flatten, download, verbos
             paths.append(fetch(name, checksums[name], mirrors, folder,
                                download=download, verbose=verbose))
         except DataNotFoundError as exc:
-            raise DataNotFoundError(_missing_message(dataset, split, folder, names, mirrors, exc)) from exc
+            message = _missing_message(dataset, split, folder, names, mirrors, exc)
+            raise DataNotFoundError(message) from exc
 
     images = read_idx(paths[0], expected_magic=_IMAGES_MAGIC)
     labels = read_idx(paths[1], expected_magic=_LABELS_MAGIC)
