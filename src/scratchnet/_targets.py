@@ -51,7 +51,13 @@ class TargetEncoder:
         return self
 
     def transform(self, y, dtype):
-        """Targets for the loss: class codes (multiclass), (n, 1) 0/1 floats (binary), floats (regression)."""
+        """Targets for the loss, in the model's ``dtype``.
+
+        One-hot rows (multiclass), (n, 1) 0/1 (binary), values (regression).
+        One-hot rows cost n x C floats but make the loss a few whole-array
+        operations (no fancy indexing per batch); built in ``dtype`` so that
+        they never upcast a float32 network.
+        """
         y = _as_array(y)
         if self.task == "regression":
             y = np.ascontiguousarray(y.reshape(len(y), -1), dtype=dtype)
@@ -62,15 +68,22 @@ class TargetEncoder:
             check_finite(y, "y")
             return y
         if self.task == "multiclass" and y.ndim == 2 and y.shape[1] > 1:
-            return self._one_hot_codes(y)
+            codes = self._one_hot_codes(y)
+        else:
+            codes = self._codes(y)
+        if self.task == "binary":
+            return codes.astype(dtype).reshape(-1, 1)
+        one_hot = np.zeros((len(codes), len(self.classes_)), dtype=dtype)
+        one_hot[np.arange(len(codes)), codes] = 1.0
+        return one_hot
+
+    def _codes(self, y):
         encoder = LabelEncoder()
         encoder.classes_ = self.classes_
         try:
             codes = encoder.transform(_label_vector(y))
         except ValueError as exc:
             raise DataValidationError(str(exc)) from None
-        if self.task == "binary":
-            return codes.astype(dtype).reshape(-1, 1)
         return codes
 
     def _one_hot_codes(self, y):

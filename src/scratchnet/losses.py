@@ -30,9 +30,15 @@ class Loss:
         self.reduction = check_option(reduction, "reduction", type(self).__name__, ("mean", "sum"))
 
     def forward(self, output, target):
+        """Return the loss of ``output`` against ``target`` as a Python float."""
         raise NotImplementedError
 
     def backward(self):
+        """Return dL/d(output) for the last ``forward``.
+
+        Call it once per ``forward``: the result may be written into the
+        loss's work buffers (for speed) and stays valid until the next call.
+        """
         raise NotImplementedError
 
     def link(self, output):
@@ -137,24 +143,27 @@ class CrossEntropy(Loss):
 
     def forward(self, output, target):
         n = output.shape[0]
-        rowmax = output.max(axis=1, keepdims=True)
+        rowmax = np.maximum.reduce(output, axis=1, keepdims=True)
         probs = np.subtract(output, rowmax, out=_work(self, "probs", output))
         np.exp(probs, out=probs)
-        sums = probs.sum(axis=1, keepdims=True)
-        # sum_i (m_i + log s_i) - sum_i z_{i,t_i}
-        total = np.log(sums).sum(dtype=np.float64) + rowmax.sum(dtype=np.float64)
-        if target.ndim == 1:
-            total -= output[np.arange(n), target].sum(dtype=np.float64)
-        else:
-            total -= np.vdot(target, output)
+        sums = np.add.reduce(probs, axis=1, keepdims=True)
         probs /= sums
+        # sum_i (m_i + log s_i) - sum_i z_{i,t_i}
+        np.log(sums, out=sums)
+        sums += rowmax
+        total = float(np.add.reduce(sums, axis=None, dtype=np.float64))
+        if target.ndim == 1:
+            total -= float(output[np.arange(n), target].sum(dtype=np.float64))
+        else:
+            total -= float(np.vdot(target, output))
         value, self._scale = self._reduce(total, n)
         self._probs, self._target = probs, target
         return value
 
     def backward(self):
-        grad = _work(self, "grad", self._probs)
-        np.copyto(grad, self._probs)
+        # Computed in place in the probabilities' buffer: backward is called
+        # once per forward, and the training loop then needs them no more.
+        grad = self._probs
         if self._target.ndim == 1:
             grad[np.arange(len(grad)), self._target] -= 1.0
         else:

@@ -7,6 +7,11 @@ handful of whole-buffer NumPy operations, whatever the number of layers.
 
 Scalars are kept as Python floats: a NumPy float64 scalar multiplied into a
 float32 array would silently upcast it.
+
+Adam and RMSprop make about ten passes over their arrays per update. On a
+large model these arrays do not fit in the CPU caches, and each pass would go
+to main memory; updating block by block (``_BLOCK`` elements at a time) keeps
+a block's five arrays in cache for all its passes.
 """
 
 import math
@@ -17,6 +22,20 @@ from ._validation import check_option, check_scalar
 from .schedules import Schedule, schedule_from_config
 
 __all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "OPTIMIZERS", "get_optimizer"]
+
+#: Elements per block in the cache-blocked updates: 5 float32 arrays of 32K
+#: elements take 640 KiB, within a typical L2 cache.
+_BLOCK = 32768
+
+
+def _blocked(*arrays):
+    """Yield matching blocks of same-shaped arrays (whole arrays if not contiguous)."""
+    if not all(a.flags.c_contiguous for a in arrays):
+        yield arrays
+        return
+    flat = [a.reshape(-1) for a in arrays]
+    for start in range(0, flat[0].size, _BLOCK):
+        yield tuple(a[start:start + _BLOCK] for a in flat)
 
 
 class Optimizer:
@@ -63,20 +82,24 @@ class Optimizer:
 
         ``grads`` may be modified (clipping, weight decay are applied in place).
         """
-        lr = self.current_lr()
+        lr = self.lr(self.iterations) if isinstance(self.lr, Schedule) else self.lr
         if self.clipnorm is not None:
-            norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
-            if norm > self.clipnorm:
-                for g in grads:
-                    g *= self.clipnorm / norm
-        for i, (p, g) in enumerate(zip(params, grads)):
+            self._clip(grads)
+        state = self.state
+        for i in range(len(params)):
+            p, g = params[i], grads[i]
             if self.weight_decay:
                 g += self.weight_decay * p
-            state = self.state.get(i)
-            if state is None:
-                state = self.state[i] = self._init_state(p)
-            self._update(p, g, state, lr)
+            if i not in state:
+                state[i] = self._init_state(p)
+            self._update(p, g, state[i], float(lr))
         self.iterations += 1
+
+    def _clip(self, grads):
+        norm = math.sqrt(sum(float(np.vdot(g, g)) for g in grads))
+        if norm > self.clipnorm:
+            for g in grads:
+                g *= self.clipnorm / norm
 
     def _init_state(self, p):
         state = {slot: np.zeros_like(p) for slot in self.slots}
@@ -207,10 +230,13 @@ class Adam(Optimizer):
         self.eps = check_scalar(eps, "eps", "Adam", low=0.0, closed="neither")
 
     def _update(self, p, g, state, lr):
-        m, v, work = state["m"], state["v"], state["work"]
         t = self.iterations + 1
         bias2 = math.sqrt(1.0 - self.beta2 ** t)
         step = lr * bias2 / (1.0 - self.beta1 ** t)
+        for block in _blocked(p, g, state["m"], state["v"], state["work"]):
+            self._update_block(*block, step, self.eps * bias2)
+
+    def _update_block(self, p, g, m, v, work, step, eps):
         # m += (1 - beta1) (g - m)
         np.subtract(g, m, out=work)
         work *= 1.0 - self.beta1
@@ -221,7 +247,7 @@ class Adam(Optimizer):
         v *= self.beta2
         v += work
         np.sqrt(v, out=work)
-        work += self.eps * bias2
+        work += eps
         np.divide(m, work, out=work)
         work *= step
         p -= work
@@ -255,7 +281,10 @@ class RMSprop(Optimizer):
         self.eps = check_scalar(eps, "eps", "RMSprop", low=0.0, closed="neither")
 
     def _update(self, p, g, state, lr):
-        sq, work = state["sq"], state["work"]
+        for block in _blocked(p, g, state["sq"], state["work"]):
+            self._update_block(*block, lr)
+
+    def _update_block(self, p, g, sq, work, lr):
         np.multiply(g, g, out=work)
         work *= 1.0 - self.rho
         sq *= self.rho

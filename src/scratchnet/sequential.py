@@ -303,7 +303,10 @@ class Sequential:
                                           self.optimizer.state_arrays().items()})
         params, grads = [self._params], [self._grads]
         loss, optimizer = self.loss, self.optimizer
+        forward, backward = self._forward, self._backward
+        per_sample = loss.reduction == "mean"
         track_accuracy = "accuracy" in self.metrics
+        live = bar.enabled
         loss_sum = 0.0
         correct = 0
         for b, start in enumerate(range(0, n, bs)):
@@ -314,16 +317,17 @@ class Sequential:
                 idx = order[start:stop]
                 xb = np.take(X, idx, axis=0, out=xbuf[:stop - start])
                 yb = np.take(Y, idx, axis=0, out=ybuf[:stop - start])
-            out = self._forward(xb, training=True)
+            out = forward(xb, True)
             value = loss.forward(out, yb)
             if not math.isfinite(value):
                 self._diverged(value, b, snapshot)
             if track_accuracy:
                 correct += self._count_correct(out, yb)
-            self._backward(loss.backward())
+            backward(loss.backward())
             optimizer.step(params, grads)
-            loss_sum += value * (stop - start if loss.reduction == "mean" else 1)
-            bar.update(1, loss=loss_sum / stop)
+            loss_sum += value * (stop - start) if per_sample else value
+            if live:
+                bar.update(1, loss=loss_sum / stop)
         logs = {"loss": loss_sum / n}
         if track_accuracy:
             logs["accuracy"] = correct / n
@@ -418,7 +422,7 @@ class Sequential:
     def _count_correct(self, Z, Y):
         if self.loss.task == "binary":
             return int(np.count_nonzero((Z[:, 0] > 0) == (Y[:, 0] > 0.5)))
-        return int(np.count_nonzero(Z.argmax(axis=1) == Y))
+        return int(np.count_nonzero(Z.argmax(axis=1) == Y.argmax(axis=1)))
 
     # -- weights, description, persistence ------------------------------------
     def get_weights(self):

@@ -105,7 +105,7 @@ class Dense(Layer):
         G = dY if self.activation is None else self.activation.backward(dY)
         np.matmul(self._X.T, G, out=self.grads["W"])
         if self.use_bias:
-            np.sum(G, axis=0, out=self.grads["b"])
+            np.add.reduce(G, axis=0, out=self.grads["b"])
         if not self.needs_input_grad:
             return None
         dX = self._buffer("dX", self._X.shape, G.dtype)
