@@ -11,7 +11,7 @@ import numpy as np
 
 from .errors import DataValidationError
 
-__all__ = ["check_scalar", "check_option", "check_X", "check_finite"]
+__all__ = ["check_scalar", "check_option", "check_random_state", "check_X", "check_finite"]
 
 
 def _interval(low, high, closed):
@@ -76,6 +76,23 @@ def check_option(value, name, owner, options):
             f"The '{name}' parameter of {owner} must be one of {allowed}. Got {value!r} instead."
         )
     return value
+
+
+def check_random_state(random_state, owner):
+    """Turn ``random_state`` (None, an int >= 0 or a Generator) into a ``numpy.random.Generator``.
+
+    The legacy ``RandomState`` is refused: it would silently draw a different
+    stream than the same seed gives everywhere else in scratchnet.
+    """
+    if not isinstance(random_state, np.random.RandomState):
+        try:
+            return np.random.default_rng(random_state)
+        except (TypeError, ValueError):
+            pass
+    raise ValueError(
+        f"The 'random_state' parameter of {owner} must be None, an int >= 0 or a "
+        f"numpy.random.Generator. Got {random_state!r} instead."
+    )
 
 
 def check_finite(A, name):

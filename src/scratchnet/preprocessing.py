@@ -14,6 +14,7 @@ import numbers
 
 import numpy as np
 
+from ._validation import check_random_state
 from .errors import DataValidationError
 
 __all__ = ["StandardScaler", "train_test_split", "LabelEncoder", "one_hot"]
@@ -208,7 +209,7 @@ def train_test_split(*arrays, test_size=0.25, random_state=None, stratify=None, 
             )
         train_idx, test_idx = np.arange(n_train), np.arange(n_train, n_samples)
     else:
-        rng = _make_rng(random_state, caller)
+        rng = check_random_state(random_state, caller)
         if stratify is None:
             order = rng.permutation(n_samples)
             test_idx, train_idx = order[:n_test], order[n_test:]
@@ -491,14 +492,3 @@ def _float_dtype(X):
     return X.dtype if X.dtype.kind == "f" else np.dtype(np.float64)
 
 
-def _make_rng(random_state, caller):
-    error = ValueError(
-        f"The 'random_state' parameter of {caller} must be None, an int >= 0 or a "
-        f"numpy.random.Generator. Got {random_state!r} instead."
-    )
-    if isinstance(random_state, np.random.RandomState):
-        raise error
-    try:
-        return np.random.default_rng(random_state)
-    except (TypeError, ValueError):
-        raise error from None

@@ -10,7 +10,7 @@ random numbers differ, since scikit-learn uses the legacy ``RandomState``.
 
 import numpy as np
 
-from ._checks import check_int, check_noise, check_real, make_rng
+from .._validation import check_random_state, check_scalar
 
 __all__ = ["make_moons", "make_circles", "make_spirals"]
 
@@ -48,9 +48,9 @@ def make_moons(n_samples=100, noise=None, random_state=None, shuffle=True):
     ((6, 2), 3)
     """
     caller = "make_moons"
-    n_samples = check_int(n_samples, "n_samples", caller, 1)
-    noise = check_noise(noise, caller)
-    rng = make_rng(random_state, caller)
+    n_samples = check_scalar(n_samples, "n_samples", caller, kind=int, low=1)
+    noise = check_scalar(noise, "noise", caller, low=0.0, allow_none=True) or 0.0
+    rng = check_random_state(random_state, caller)
 
     n_out = n_samples // 2
     n_in = n_samples - n_out
@@ -98,12 +98,10 @@ def make_circles(n_samples=100, noise=None, factor=0.8, random_state=None, shuff
     True
     """
     caller = "make_circles"
-    n_samples = check_int(n_samples, "n_samples", caller, 1)
-    noise = check_noise(noise, caller)
-    factor = check_real(
-        factor, "factor", caller, "a float in the range [0, 1)", lambda v: 0 <= v < 1
-    )
-    rng = make_rng(random_state, caller)
+    n_samples = check_scalar(n_samples, "n_samples", caller, kind=int, low=1)
+    noise = check_scalar(noise, "noise", caller, low=0.0, allow_none=True) or 0.0
+    factor = check_scalar(factor, "factor", caller, low=0.0, high=1.0, closed="left")
+    rng = check_random_state(random_state, caller)
 
     n_out = n_samples // 2
     n_in = n_samples - n_out
@@ -157,10 +155,10 @@ def make_spirals(n_samples=100, n_classes=2, noise=None, random_state=None, shuf
     [0, 0, 0, 1, 1, 2, 2]
     """
     caller = "make_spirals"
-    n_samples = check_int(n_samples, "n_samples", caller, 1)
-    n_classes = check_int(n_classes, "n_classes", caller, 2)
-    noise = check_noise(noise, caller)
-    rng = make_rng(random_state, caller)
+    n_samples = check_scalar(n_samples, "n_samples", caller, kind=int, low=1)
+    n_classes = check_scalar(n_classes, "n_classes", caller, kind=int, low=2)
+    noise = check_scalar(noise, "noise", caller, low=0.0, allow_none=True) or 0.0
+    rng = check_random_state(random_state, caller)
 
     sizes = np.full(n_classes, n_samples // n_classes)
     sizes[: n_samples % n_classes] += 1

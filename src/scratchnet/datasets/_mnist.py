@@ -7,7 +7,7 @@ dataset-specific knowledge; finding, downloading and verifying the files is
 
 import numpy as np
 
-from ._checks import check_choice
+from .._validation import check_option
 from ._download import DataNotFoundError, fetch, get_data_home
 from ._idx import read_idx
 
@@ -111,7 +111,7 @@ _LOADER_DOC = """{summary}
 
 
 def _load(dataset, caller, split, data_home, as_float, flatten, download, verbose):
-    check_choice(split, "split", caller, tuple(SPLIT_FILES))
+    check_option(split, "split", caller, tuple(SPLIT_FILES))
     folder = get_data_home(data_home) / dataset
     checksums, mirrors = CHECKSUMS[dataset], MIRRORS[dataset]
     names = SPLIT_FILES[split]
