@@ -303,3 +303,10 @@ def test_fit_rejects_bad_arguments_before_training(kwargs, message):
 def test_predict_before_fit_is_refused():
     with pytest.raises(RuntimeError, match="not fitted yet"):
         mlp().predict(np.ones((2, 4)))
+
+
+def test_huge_but_finite_values_are_accepted():
+    from scratchnet._validation import check_X
+
+    X = np.full((4, 3), 3e38, dtype=np.float32)      # their sum overflows float32
+    assert check_X(X, np.float32) is X

@@ -98,13 +98,15 @@ def check_random_state(random_state, owner):
 def check_finite(A, name):
     """Raise ``DataValidationError`` naming the first NaN or infinity in ``A``.
 
-    The common case (everything finite) costs two reductions and no
-    temporary arrays: NaN propagates through ``min``, and an infinity shows
-    in ``min`` or ``max``.
+    The common case (everything finite) costs one summation and no
+    temporary array: a NaN or an infinity makes the sum non-finite. Only
+    then (or if the sum overflowed) are the values examined one by one.
     """
-    if A.size == 0 or (np.isfinite(A.min()) and np.isfinite(A.max())):
+    if A.size == 0 or np.isfinite(np.add.reduce(A, axis=None)):
         return
     bad = ~np.isfinite(A)
+    if not bad.any():
+        return
     where = np.argwhere(bad)
     first = tuple(int(i) for i in where[0])
     value = A[first]
