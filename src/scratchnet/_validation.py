@@ -102,7 +102,9 @@ def check_finite(A, name):
     temporary array: a NaN or an infinity makes the sum non-finite. Only
     then (or if the sum overflowed) are the values examined one by one.
     """
-    if A.size == 0 or np.isfinite(np.add.reduce(A, axis=None)):
+    with np.errstate(over="ignore", invalid="ignore"):
+        total = np.add.reduce(A, axis=None) if A.size else 0.0
+    if np.isfinite(total):
         return
     bad = ~np.isfinite(A)
     if not bad.any():
