@@ -133,17 +133,21 @@ class Sequential:
 
     def _pack_parameters(self):
         entries = [(layer, name) for layer in self.layers for name in layer.params]
-        total = sum(layer.params[name].size for layer, name in entries)
-        self._params = np.empty(total, dtype=self.dtype)
-        self._grads = np.zeros(total, dtype=self.dtype)
-        offset = 0
+        # Each array starts on a 64-byte boundary (BLAS is fastest on aligned
+        # data); the zero padding between them stays zero through every update.
+        align = max(1, 64 // self.dtype.itemsize)
+        offsets, total = [], 0
         for layer, name in entries:
+            offsets.append(total)
+            total += -(-layer.params[name].size // align) * align
+        self._params = np.zeros(total, dtype=self.dtype)
+        self._grads = np.zeros(total, dtype=self.dtype)
+        for (layer, name), offset in zip(entries, offsets):
             value = layer.params[name]
             view = self._params[offset:offset + value.size].reshape(value.shape)
             view[...] = value
             layer.params[name] = view
             layer.grads[name] = self._grads[offset:offset + value.size].reshape(value.shape)
-            offset += value.size
 
     def _check_output_activation(self):
         last = self.layers[-1]
@@ -452,7 +456,7 @@ class Sequential:
 
     @property
     def n_params(self):
-        return self._params.size if self.built else None
+        return sum(layer.n_params for layer in self.layers) if self.built else None
 
     def summary(self, print_fn=print):
         """Print (and return) a table of the layers, output shapes and parameter counts."""
