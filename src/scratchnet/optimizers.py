@@ -11,7 +11,8 @@ float32 array would silently upcast it.
 Adam and RMSprop make about ten passes over their arrays per update. On a
 large model these arrays do not fit in the CPU caches, and each pass would go
 to main memory; updating block by block (``_BLOCK`` elements at a time) keeps
-a block's five arrays in cache for all its passes.
+a block's arrays in cache for all its passes. Smaller blocks, sized for L2,
+measured slower: the per-call overhead of the extra NumPy calls outweighs them.
 """
 
 import math
@@ -23,9 +24,9 @@ from .schedules import Schedule, schedule_from_config
 
 __all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "OPTIMIZERS", "get_optimizer"]
 
-#: Elements per block in the cache-blocked updates: 5 float32 arrays of 32K
-#: elements take 640 KiB, within a typical L2 cache.
-_BLOCK = 32768
+#: Elements per block in the cache-blocked updates: 5 float32 arrays of 256K
+#: elements take 5 MiB, well within a server CPU's L3 cache.
+_BLOCK = 262144
 
 
 def _blocked(*arrays):
@@ -216,9 +217,18 @@ class Adam(Optimizer):
         v \\leftarrow \\beta_2 v + (1-\\beta_2) g^2, \\quad
         \\theta \\leftarrow \\theta - \\eta\\, \\frac{m / (1-\\beta_1^t)}{\\sqrt{v / (1-\\beta_2^t)} + \\epsilon}.
 
-    Computed as :math:`\\theta \\leftarrow \\theta - \\eta \\frac{\\sqrt{1-\\beta_2^t}}{1-\\beta_1^t}
-    \\frac{m}{\\sqrt v + \\epsilon \\sqrt{1-\\beta_2^t}}`, the same value with the
-    bias corrections folded into two scalars.
+    Implemented with rescaled moments :math:`M = m / (1-\\beta_1)` and
+    :math:`V = v / (1-\\beta_2)`, which update in fewer passes
+    (:math:`M \\leftarrow \\beta_1 M + g`, :math:`V \\leftarrow \\beta_2 V + g^2`), and the
+    bias corrections folded into two scalars:
+
+    .. math::
+        \\theta \\leftarrow \\theta - c\\, \\frac{M}{\\sqrt{V} + \\epsilon'}, \\quad
+        c = \\eta \\frac{(1-\\beta_1)\\sqrt{1-\\beta_2^t}}{(1-\\beta_1^t)\\sqrt{1-\\beta_2}}, \\quad
+        \\epsilon' = \\epsilon \\sqrt{\\frac{1-\\beta_2^t}{1-\\beta_2}},
+
+    the same values as the textbook form, in ten passes over the arrays
+    instead of twelve. The state slots hold :math:`M` and :math:`V`.
     """
 
     slots = ("m", "v")
@@ -231,24 +241,22 @@ class Adam(Optimizer):
 
     def _update(self, p, g, state, lr):
         t = self.iterations + 1
-        bias2 = math.sqrt(1.0 - self.beta2 ** t)
-        step = lr * bias2 / (1.0 - self.beta1 ** t)
+        b1, b2 = self.beta1, self.beta2
+        root = math.sqrt((1.0 - b2 ** t) / (1.0 - b2))
+        step = lr * (1.0 - b1) * root / (1.0 - b1 ** t)
+        eps = self.eps * root
         for block in _blocked(p, g, state["m"], state["v"], state["work"]):
-            self._update_block(*block, step, self.eps * bias2)
+            self._update_block(*block, step, eps)
 
-    def _update_block(self, p, g, m, v, work, step, eps):
-        # m += (1 - beta1) (g - m)
-        np.subtract(g, m, out=work)
-        work *= 1.0 - self.beta1
-        m += work
-        # v = beta2 v + (1 - beta2) g^2
+    def _update_block(self, p, g, M, V, work, step, eps):
+        M *= self.beta1
+        M += g
+        V *= self.beta2
         np.multiply(g, g, out=work)
-        work *= 1.0 - self.beta2
-        v *= self.beta2
-        v += work
-        np.sqrt(v, out=work)
+        V += work
+        np.sqrt(V, out=work)
         work += eps
-        np.divide(m, work, out=work)
+        np.divide(M, work, out=work)
         work *= step
         p -= work
 
