@@ -310,3 +310,10 @@ def test_huge_but_finite_values_are_accepted():
 
     X = np.full((4, 3), 3e38, dtype=np.float32)      # their sum overflows float32
     assert check_X(X, np.float32) is X
+
+
+def test_a_regression_model_with_set_weights_predicts_before_any_fit():
+    model = sn.Sequential([sn.Dense(1, input_dim=2)], loss="mse", dtype="float64")
+    model.build(2)
+    model.set_weights([np.array([[1.0], [2.0]]), np.array([0.5])])
+    np.testing.assert_array_equal(model.predict([[1.0, 1.0], [0.0, 2.0]]), [3.5, 4.5])

@@ -361,7 +361,9 @@ class Sequential:
         return out
 
     def _check_predict(self, X):
-        if not self.built or not self._targets.fitted:
+        # A regression model only needs weights (set_weights on a built model
+        # is enough); a classifier also needs the labels seen by fit.
+        if not self.built or (self.loss.task != "regression" and not self._targets.fitted):
             raise RuntimeError("this model is not fitted yet: call fit(X, y) first")
         return check_X(X, self.dtype, "X", self.input_dim)
 
@@ -379,7 +381,9 @@ class Sequential:
         if task == "binary":
             return self._targets.inverse((Z[:, 0] > 0).astype(np.intp))
         Z = self.loss.link(Z)
-        return Z[:, 0] if self._targets.one_dimensional else Z
+        one_dimensional = (self._targets.one_dimensional if self._targets.fitted
+                           else self.output_dim == 1)
+        return Z[:, 0] if one_dimensional else Z
 
     def predict_proba(self, X):
         """Class probabilities of shape (n_samples, n_classes); rows sum to 1.

@@ -18,7 +18,7 @@ from ..losses import MSE
 from ..optimizers import SGD
 from ..sequential import Sequential
 
-__all__ = ["Neuron", "ToyNetwork", "forward_pass"]
+__all__ = ["Neuron", "ToyNetwork"]
 
 
 class Neuron:
@@ -63,19 +63,6 @@ class Neuron:
 
     def __repr__(self):
         return f"Neuron(weights={self.weights.tolist()}, bias={self.bias})"
-
-
-def forward_pass(model, X):
-    """Run the layers of a built ``Sequential`` on ``X`` and return a copy of the output.
-
-    Unlike ``model.predict``, this works before any ``fit``: a model whose
-    weights were only set with ``set_weights`` (as in the tutorial's
-    hand-made network) can be evaluated.
-    """
-    X = np.ascontiguousarray(X, dtype=model.dtype)
-    for layer in model.layers:
-        X = layer.forward(X, training=False)
-    return X.copy()
 
 
 class _LossEvery(Callback):
@@ -165,7 +152,7 @@ class ToyNetwork:
         if X.ndim not in (1, 2) or X.shape[-1] != self.model.input_dim:
             raise ValueError(f"expected a sample of {self.model.input_dim} features or an "
                              f"array of shape (n, {self.model.input_dim}); got shape {X.shape}")
-        out = forward_pass(self.model, X.reshape(-1, X.shape[-1]))[:, 0]
+        out = self.model.predict(X.reshape(-1, X.shape[-1]))
         return float(out[0]) if X.ndim == 1 else out
 
     def train(self, data, all_y_trues, epochs=1000, log_every=10, verbose=False,
