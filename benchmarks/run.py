@@ -133,8 +133,7 @@ def main(argv=None):
         "machine": machine,
         "data_sources": data_sources,
         "requested_libraries": args.libs,
-        "labels": {name: libraries[name].label if name in libraries else name
-                   for name in args.libs},
+        "labels": {name: libs.LABELS[name] for name in args.libs},
         "libraries": {name: {"version": lib.version, "threads": lib.threads, "notes": lib.notes}
                       for name, lib in libraries.items()},
         "skipped": skipped,

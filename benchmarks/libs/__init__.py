@@ -14,6 +14,7 @@ returns a fresh network with two methods:
 The workloads time these two calls and nothing else.
 """
 
+import dataclasses
 import importlib
 from dataclasses import dataclass, field
 
@@ -35,29 +36,29 @@ class NetSpec:
 
 @dataclass
 class Library:
-    name: str  # command-line name, e.g. "torch_compile"
-    label: str  # what tables show, e.g. "torch.compile"
     version: str
     build: object  # NetSpec -> network with train_epoch / predict
     threads: str  # the thread setting the library ended up with, in words
     notes: list = field(default_factory=list)
+    label: str = ""  # what tables show, e.g. "torch.compile" (set by load)
 
 
-# command-line name -> (module in this package, loader function)
+# command-line name -> (module in this package, loader function, label in tables)
 LIBRARIES = {
-    "scratchnet": ("scratchnet_mlp", "load"),
-    "torch": ("torch_mlp", "load_eager"),
-    "torch_compile": ("torch_mlp", "load_compiled"),
-    "sklearn": ("sklearn_mlp", "load"),
-    "jax": ("jax_mlp", "load"),
+    "scratchnet": ("scratchnet_mlp", "load", "scratchnet"),
+    "torch": ("torch_mlp", "load_eager", "PyTorch eager"),
+    "torch_compile": ("torch_mlp", "load_compiled", "torch.compile"),
+    "sklearn": ("sklearn_mlp", "load", "sklearn MLP"),
+    "jax": ("jax_mlp", "load", "JAX jit"),
 }
+LABELS = {name: label for name, (_, _, label) in LIBRARIES.items()}
 
 
 def load(name, threads):
     """The :class:`Library` called ``name``; raises :class:`Unavailable` if it cannot be used."""
-    module_name, loader = LIBRARIES[name]
+    module_name, loader, label = LIBRARIES[name]
     try:
         module = importlib.import_module(f"{__name__}.{module_name}")
     except ModuleNotFoundError as exc:
         raise Unavailable(f"not installed ({exc})") from exc
-    return getattr(module, loader)(threads)
+    return dataclasses.replace(getattr(module, loader)(threads), label=label)

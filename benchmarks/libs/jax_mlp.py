@@ -21,7 +21,7 @@ ADAM_BETA1, ADAM_BETA2, ADAM_EPS = 0.9, 0.999, 1e-8
 
 def load(threads):
     return Library(
-        name="jax", label="JAX jit", version=jax.__version__, build=JaxNet,
+        version=jax.__version__, build=JaxNet,
         threads=f"XLA_FLAGS='{os.environ.get('XLA_FLAGS', '')}'; XLA's CPU runtime sizes its "
                 f"pool to the usable cores ({len(os.sched_getaffinity(0))} here)",
         notes=["jitted train step with hand-written Adam/SGD, state donated; batches "

@@ -9,7 +9,7 @@ def load(threads):
     if not hasattr(sn, "Sequential"):
         raise Unavailable("installed, but its core (scratchnet.Sequential) does not exist yet")
     return Library(
-        name="scratchnet", label="scratchnet", version=sn.__version__, build=ScratchnetNet,
+        version=sn.__version__, build=ScratchnetNet,
         threads=f"NumPy's BLAS limited to {threads} by threadpoolctl",
         notes=["one `fit(X, y, epochs=1, batch_size=..., verbose=0)` call per epoch; "
                "the input validation it does each call is timed"],

@@ -9,7 +9,7 @@ from . import Library
 
 def load(threads):
     return Library(
-        name="sklearn", label="sklearn MLP", version=sklearn.__version__, build=SklearnNet,
+        version=sklearn.__version__, build=SklearnNet,
         threads=f"NumPy's BLAS limited to {threads} by threadpoolctl",
         notes=[f"given float32 input it computes in {_compute_dtype()} (dtype of `coefs_` "
                "after `partial_fit`)",

@@ -36,8 +36,6 @@ def _load(threads, compiled):
                      "optimizer step) and a compiled predict; compilation happens in the "
                      "warm-up and is not timed")
     return Library(
-        name="torch_compile" if compiled else "torch",
-        label="torch.compile" if compiled else "PyTorch eager",
         version=torch.__version__, build=build,
         threads=f"torch.get_num_threads() = {torch.get_num_threads()}, "
                 f"interop {torch.get_num_interop_threads()}",
