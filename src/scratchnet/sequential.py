@@ -302,9 +302,8 @@ class Sequential:
             xbuf = np.empty((bs,) + X.shape[1:], X.dtype)
             ybuf = np.empty((bs,) + Y.shape[1:], Y.dtype)
 
-        # Enough to undo a diverging epoch: weights and optimizer state at its start.
-        snapshot = (self._params.copy(), {k: v.copy() for k, v in
-                                          self.optimizer.state_arrays().items()})
+        # The weights at the start of the epoch: what a diverging epoch falls back to.
+        snapshot = self._params.copy()
         params, grads = [self._params], [self._grads]
         loss, optimizer = self.loss, self.optimizer
         forward, backward = self._forward, self._backward
@@ -340,8 +339,10 @@ class Sequential:
     def _diverged(self, value, batch, snapshot):
         epoch = self.history.epochs + 1
         if not np.isfinite(self._params).all():
-            self._params[...] = snapshot[0]
-            self.optimizer.load_state(self.optimizer.iterations, snapshot[1], [self._params])
+            # Back to the epoch's starting weights; the optimizer's running
+            # statistics are poisoned too, so it starts afresh.
+            self._params[...] = snapshot
+            self.optimizer.state = {}
         lr = self.optimizer.current_lr()
         raise TrainingDivergedError(
             f"training diverged in epoch {epoch} (batch {batch + 1}): the loss became {value}. "
@@ -351,13 +352,18 @@ class Sequential:
 
     # -- inference -------------------------------------------------------------
     def _logits(self, X):
-        """Raw network outputs, computed in chunks to bound the work memory."""
-        if len(X) <= _PREDICT_CHUNK:
+        """Raw network outputs, computed in chunks to bound the work memory.
+
+        The chunks are of equal size, so every chunk (and every later call
+        with as many rows) reuses the same work buffers.
+        """
+        n_chunks = -(-len(X) // _PREDICT_CHUNK)
+        if n_chunks == 1:
             return self._forward(X, training=False).copy()
+        size = -(-len(X) // n_chunks)
         out = np.empty((len(X), self.output_dim), self.dtype)
-        for start in range(0, len(X), _PREDICT_CHUNK):
-            out[start:start + _PREDICT_CHUNK] = self._forward(X[start:start + _PREDICT_CHUNK],
-                                                              training=False)
+        for start in range(0, len(X), size):
+            out[start:start + size] = self._forward(X[start:start + size], training=False)
         return out
 
     def _check_predict(self, X):
