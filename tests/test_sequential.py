@@ -317,3 +317,14 @@ def test_a_regression_model_with_set_weights_predicts_before_any_fit():
     model.build(2)
     model.set_weights([np.array([[1.0], [2.0]]), np.array([0.5])])
     np.testing.assert_array_equal(model.predict([[1.0, 1.0], [0.0, 2.0]]), [3.5, 4.5])
+
+
+def test_chunked_prediction_equals_row_by_row_prediction():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20001, 3))           # more rows than one predict chunk
+    y = (X[:, 0] > 0).astype(int)
+    model = mlp(n_out=2)
+    model.fit(X[:200], y[:200])
+    whole = model.predict_proba(X)
+    parts = np.vstack([model.predict_proba(X[i:i + 777]) for i in range(0, len(X), 777)])
+    np.testing.assert_allclose(whole, parts, rtol=1e-6)
