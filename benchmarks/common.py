@@ -1,10 +1,8 @@
 """Data, timing and machine description shared by the benchmark runner and the memory probe."""
 
 import gc
-import gzip
 import os
 import platform
-import struct
 import subprocess
 import time
 from pathlib import Path
@@ -20,67 +18,25 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 # ----------------------------------------------------------------------------- data
 
 
-def data_root():
-    return Path(os.environ.get("SCRATCHNET_DATA", "/work/shared/data"))
-
-
-def _read_idx(path):
-    """One gzipped IDX file as a uint8 array (images (N, rows*cols) or labels (N,))."""
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    magic = struct.unpack(">I", raw[:4])[0]
-    ndim = magic & 0xFF
-    shape = struct.unpack(f">{ndim}I", raw[4:4 + 4 * ndim])
-    data = np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim)
-    return data.reshape(shape[0], -1) if ndim > 1 else data.reshape(shape)
-
-
 def load_mnist(split):
     """MNIST ``split`` ("train" or "test") as float32 (N, 784) in [0, 1] and int64 labels.
 
-    Uses ``scratchnet.datasets.load_mnist`` when the library has it, else reads the
-    IDX files under ``$SCRATCHNET_DATA/mnist`` directly. Returns (X, y, source).
+    Read by ``scratchnet.datasets.load_mnist`` from ``$SCRATCHNET_DATA`` (else
+    scratchnet's cache folder, downloading once where a network exists).
+    Returns (X, y, source).
     """
-    try:
-        from scratchnet.datasets import load_mnist as sn_load_mnist
-    except ImportError:
-        sn_load_mnist = None
-    if sn_load_mnist is not None:
-        X, y = sn_load_mnist(split, data_home=str(data_root()), as_float=True, download=False)
-        source = "scratchnet.datasets.load_mnist"
-    else:
-        prefix = {"train": "train", "test": "t10k"}[split]
-        folder = data_root() / "mnist"
-        X = _read_idx(folder / f"{prefix}-images-idx3-ubyte.gz") / np.float32(255)
-        y = _read_idx(folder / f"{prefix}-labels-idx1-ubyte.gz")
-        source = f"IDX files in {folder}"
-    X = np.ascontiguousarray(np.asarray(X, dtype=np.float32).reshape(len(X), -1))
-    return X, np.asarray(y, dtype=np.int64), source
+    from scratchnet.datasets import get_data_home, load_mnist as sn_load_mnist
+
+    X, y = sn_load_mnist(split, as_float=True)
+    return X, y.astype(np.int64), f"scratchnet.datasets.load_mnist ({get_data_home()}/mnist)"
 
 
 def make_moons(n_samples, noise=0.1, seed=0):
     """Two interleaving half circles (2-D, 2 classes): float32 X, int64 y and the source."""
-    try:
-        from scratchnet.datasets import make_moons as sn_make_moons
-    except ImportError:
-        sn_make_moons = None
-    if sn_make_moons is not None:
-        X, y = sn_make_moons(n_samples=n_samples, noise=noise, random_state=seed)
-        source = "scratchnet.datasets.make_moons"
-    else:
-        rng = np.random.default_rng(seed)
-        t = rng.uniform(0.0, np.pi, n_samples)
-        y = np.arange(n_samples) % 2
-        X = np.where(y[:, None] == 0,
-                     np.stack([np.cos(t), np.sin(t)], axis=1),
-                     np.stack([1.0 - np.cos(t), 0.5 - np.sin(t)], axis=1))
-        X = X + rng.normal(0.0, noise, X.shape)
-        source = "benchmarks' own generator"
-    return (np.ascontiguousarray(X, dtype=np.float32),
-            np.asarray(y, dtype=np.int64), source)
+    from scratchnet.datasets import make_moons as sn_make_moons
 
-
-# ----------------------------------------------------------------------------- threads
+    X, y = sn_make_moons(n_samples=n_samples, noise=noise, random_state=seed)
+    return X.astype(np.float32), y.astype(np.int64), "scratchnet.datasets.make_moons"
 
 
 def set_xla_threads(threads):
