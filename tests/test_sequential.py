@@ -328,3 +328,17 @@ def test_chunked_prediction_equals_row_by_row_prediction():
     whole = model.predict_proba(X)
     parts = np.vstack([model.predict_proba(X[i:i + 777]) for i in range(0, len(X), 777)])
     np.testing.assert_allclose(whole, parts, rtol=1e-6)
+
+
+def test_many_samples_times_classes_train_from_class_codes(monkeypatch):
+    from scratchnet import _targets
+
+    X, y = blobs()
+    one_hot = mlp()
+    one_hot.fit(X, y, epochs=2, validation_split=0.2)
+    monkeypatch.setattr(_targets, "_ONE_HOT_LIMIT", 10)      # force integer class codes
+    codes = mlp()
+    codes.fit(X, y, epochs=2, validation_split=0.2)
+    np.testing.assert_allclose(codes.get_weights()[0], one_hot.get_weights()[0],
+                               rtol=1e-5, atol=1e-6)
+    assert codes.history["val_accuracy"] == pytest.approx(one_hot.history["val_accuracy"])

@@ -8,6 +8,9 @@ from .preprocessing import LabelEncoder
 
 __all__ = ["TargetEncoder"]
 
+#: Largest one-hot target matrix built (elements): 64 MiB in float32.
+_ONE_HOT_LIMIT = 1 << 24
+
 
 class TargetEncoder:
     """Encode targets for a task (``"multiclass"``, ``"binary"`` or ``"regression"``).
@@ -56,7 +59,8 @@ class TargetEncoder:
         One-hot rows (multiclass), (n, 1) 0/1 (binary), values (regression).
         One-hot rows cost n x C floats but make the loss a few whole-array
         operations (no fancy indexing per batch); built in ``dtype`` so that
-        they never upcast a float32 network.
+        they never upcast a float32 network. Above ``_ONE_HOT_LIMIT`` elements
+        (many samples and many classes) the class codes are returned instead.
         """
         y = _as_array(y)
         if self.task == "regression":
@@ -73,6 +77,8 @@ class TargetEncoder:
             codes = self._codes(y)
         if self.task == "binary":
             return codes.astype(dtype).reshape(-1, 1)
+        if len(codes) * len(self.classes_) > _ONE_HOT_LIMIT:
+            return codes
         one_hot = np.zeros((len(codes), len(self.classes_)), dtype=dtype)
         one_hot[np.arange(len(codes)), codes] = 1.0
         return one_hot

@@ -219,7 +219,7 @@ class Sequential:
         if validation_data is not None:
             if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
                 raise DataValidationError("validation_data must be a tuple (X_val, y_val)")
-            val = self._prepare(*validation_data, name="X_val")
+            val = self._prepare(*validation_data, name="X_val", y_name="y_val")
         elif validation_split:
             n_val = int(round(len(X) * validation_split))
             if not 0 < n_val < len(X):
@@ -264,13 +264,13 @@ class Sequential:
             cb.on_train_end(self)
         return run_history
 
-    def _prepare(self, X, y, fit_targets=False, name="X"):
+    def _prepare(self, X, y, fit_targets=False, name="X", y_name="y"):
         """Validate and convert (X, y) for this model; builds it on the first fit."""
         X = check_X(X, self.dtype, name, self.input_dim)
         y_arr = np.asarray(y)
         if y_arr.ndim == 0 or len(y_arr) != len(X):
             got = "a scalar" if y_arr.ndim == 0 else f"{len(y_arr)} values"
-            raise DataValidationError(f"{name} has {len(X)} samples but y has {got}.")
+            raise DataValidationError(f"{name} has {len(X)} samples but {y_name} has {got}.")
         if fit_targets and not self._targets.fitted:
             needed = self._targets.fit(y_arr).n_outputs
             dims = self._layer_output_dims(X.shape[1])
@@ -436,7 +436,8 @@ class Sequential:
     def _count_correct(self, Z, Y):
         if self.loss.task == "binary":
             return int(np.count_nonzero((Z[:, 0] > 0) == (Y[:, 0] > 0.5)))
-        return int(np.count_nonzero(Z.argmax(axis=1) == Y.argmax(axis=1)))
+        labels = Y if Y.ndim == 1 else Y.argmax(axis=1)
+        return int(np.count_nonzero(Z.argmax(axis=1) == labels))
 
     # -- weights, description, persistence ------------------------------------
     def get_weights(self):
