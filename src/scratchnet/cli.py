@@ -31,7 +31,9 @@ def _bench(args):
 
 
 def build_parser():
-    parser = argparse.ArgumentParser(prog="scratchnet", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="scratchnet",
+        description="Neural networks from scratch on NumPy: train, reproduce the tutorials, benchmark.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     train = sub.add_parser(
