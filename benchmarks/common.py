@@ -127,26 +127,24 @@ def reset_peak_rss():
 # ----------------------------------------------------------------------------- machine
 
 
-def cpu_model():
+def _cpuinfo(field):
+    """The value of the first ``field`` line of /proc/cpuinfo, or None."""
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name"):
+                if line.startswith(field):
                     return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return platform.processor() or "unknown"
+    return None
+
+
+def cpu_model():
+    return _cpuinfo("model name") or platform.processor() or "unknown"
 
 
 def cpu_flags():
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("flags"):
-                    return line.split(":", 1)[1].split()
-    except OSError:
-        pass
-    return []
+    return (_cpuinfo("flags") or "").split()
 
 
 def _package_of(library_path):
