@@ -5,6 +5,7 @@ Argument errors follow one message shape (the one scikit-learn uses)::
     The 'lr' parameter of Adam must be a float in the range (0.0, inf). Got -1 instead.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -53,17 +54,23 @@ def check_scalar(value, name, owner, kind=float, low=None, high=None, closed="bo
     ok_type = ok_type and not isinstance(value, bool)
     inside = False
     if ok_type:
-        value = int(value) if kind is int else float(value)
-        inside = not np.isnan(value)
+        try:
+            value = int(value) if kind is int else float(value)
+        except OverflowError:  # an int beyond float's range
+            ok_type = False
+        inside = ok_type and not (kind is float and math.isnan(value))
+        # NumPy takes no larger integers (seeds, sizes, counts).
+        inside = inside and not (kind is int and not -2**63 <= value < 2**63)
         if low is not None:
             inside &= value >= low if closed in ("both", "left") else value > low
         if high is not None:
             inside &= value <= high if closed in ("both", "right") else value < high
     if not inside:
         none = " or None" if allow_none else ""
+        limit = " (integers must fit in 64 bits)" if ok_type and kind is int else ""
         raise ValueError(
             f"The '{name}' parameter of {owner} must be {type_name} in the range "
-            f"{_interval(low, high, closed)}{none}. Got {value!r} instead."
+            f"{_interval(low, high, closed)}{none}. Got {value!r} instead{limit}."
         )
     return value
 

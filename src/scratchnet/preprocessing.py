@@ -16,6 +16,7 @@ import numpy as np
 
 from ._validation import check_random_state
 from .errors import DataValidationError
+from .labels import LabelEncoder, as_label_vector
 
 __all__ = ["StandardScaler", "train_test_split", "LabelEncoder", "one_hot"]
 
@@ -303,75 +304,6 @@ def _allocate(counts, n_total, rng):
     return np.minimum(share, counts)
 
 
-class LabelEncoder:
-    """Map arbitrary labels to the integers ``0 .. n_classes - 1``.
-
-    The classes are the sorted unique labels seen by :meth:`fit`, so labels of
-    any sortable type work: strings (``'M'``/``'B'``), integers (``1``/``2``),
-    booleans.
-
-    Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)
-        The labels, sorted; ``classes_[k]`` is encoded as ``k``.
-
-    Examples
-    --------
-    >>> enc = LabelEncoder().fit(["M", "B", "M"])
-    >>> enc.classes_.tolist(), enc.transform(["B", "M"]).tolist()
-    (['B', 'M'], [0, 1])
-    """
-
-    def fit(self, y):
-        """Learn the sorted unique labels of ``y`` (1-D, or a column vector)."""
-        y = _as_label_vector(y)
-        self.classes_ = np.unique(y)
-        return self
-
-    def transform(self, y):
-        """Encode ``y``; raises ``ValueError`` naming any label not seen by ``fit``."""
-        classes = self._fitted_classes()
-        y = _as_label_vector(y)
-        if y.size == 0:
-            return np.zeros(0, dtype=np.intp)
-        if len(classes) == 0:
-            raise DataValidationError(
-                "this LabelEncoder was fitted on no labels, so it can encode none"
-            )
-        codes = np.searchsorted(classes, y)
-        codes = np.minimum(codes, len(classes) - 1)
-        unknown = classes[codes] != y
-        if np.any(unknown):
-            bad = np.unique(y[unknown])
-            raise DataValidationError(
-                f"y contains labels never seen during fit: {bad[:10].tolist()}; "
-                f"known labels: {classes[:20].tolist()}"
-            )
-        return codes.astype(np.intp)
-
-    def fit_transform(self, y):
-        """``fit(y)`` then ``transform(y)``."""
-        return self.fit(y).transform(y)
-
-    def inverse_transform(self, codes):
-        """Map integer codes back to the original labels."""
-        classes = self._fitted_classes()
-        codes = np.asarray(codes)
-        if codes.size and not np.issubdtype(codes.dtype, np.integer):
-            raise DataValidationError(f"codes must be integers; got dtype {codes.dtype}")
-        if codes.size and (codes.min() < 0 or codes.max() >= len(classes)):
-            raise DataValidationError(
-                f"codes must lie in [0, {len(classes) - 1}]; got values from "
-                f"{codes.min()} to {codes.max()}"
-            )
-        return classes[codes.astype(np.intp)]
-
-    def _fitted_classes(self):
-        if not hasattr(self, "classes_"):
-            raise RuntimeError("this LabelEncoder is not fitted yet: call fit(y) first")
-        return self.classes_
-
-
 def one_hot(y, n_classes=None, dtype=np.float32):
     """One row per label with a single 1 in the label's column.
 
@@ -398,7 +330,7 @@ def one_hot(y, n_classes=None, dtype=np.float32):
     >>> one_hot([1], n_classes=3).dtype
     dtype('float32')
     """
-    labels = _as_label_vector(y)
+    labels = as_label_vector(y)
     if labels.dtype.kind == "b":
         labels = labels.astype(np.int64)
     elif labels.dtype.kind in "fc" or labels.dtype == object:
@@ -438,15 +370,6 @@ def one_hot(y, n_classes=None, dtype=np.float32):
     out = np.zeros((len(labels), int(n_classes)), dtype=dtype)
     out[np.arange(len(labels)), labels] = 1
     return out
-
-
-def _as_label_vector(y):
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
-    if y.ndim != 1:
-        raise DataValidationError(f"labels must be a 1-D array; got shape {y.shape}")
-    return y
 
 
 def _check_2d_numeric(X, caller):
