@@ -25,7 +25,7 @@ def _reproduce(args):
 
 
 def _bench(args):
-    from .matmul import run_matmul_bench
+    from .tutorials.matmul import run_matmul_bench
 
     return run_matmul_bench(plot_path=args.plot, repeats=args.repeats)
 
