@@ -12,9 +12,9 @@ __all__ = ["main"]
 
 
 def _train(args):
-    from .main_job import run_main_job
+    from .tutorials.breast_cancer_demo import run_demo
 
-    run_main_job(epochs=args.epochs, seed=args.seed, verbose=0 if args.quiet else 1)
+    run_demo(epochs=args.epochs, seed=args.seed, verbose=0 if args.quiet else 1)
     return 0
 
 
