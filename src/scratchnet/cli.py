@@ -12,9 +12,9 @@ __all__ = ["main"]
 
 
 def _train(args):
-    from .main_job import run_main_job
+    from .tutorials.breast_cancer_demo import run_demo
 
-    run_main_job(epochs=args.epochs, seed=args.seed, verbose=0 if args.quiet else 1)
+    run_demo(epochs=args.epochs, seed=args.seed, verbose=0 if args.quiet else 1)
     return 0
 
 
@@ -25,7 +25,7 @@ def _reproduce(args):
 
 
 def _bench(args):
-    from .matmul import run_matmul_bench
+    from .tutorials.matmul import run_matmul_bench
 
     return run_matmul_bench(plot_path=args.plot, repeats=args.repeats)
 

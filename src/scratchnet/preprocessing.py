@@ -14,7 +14,7 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_random_state
+from ._validation import check_random_state, check_X
 from .errors import DataValidationError
 from .labels import LabelEncoder, as_label_vector
 
@@ -77,7 +77,7 @@ class StandardScaler:
             (a ``ValueError``) If ``X`` is not 2-D, not numeric, empty, or
             holds NaN or infinity; the message says which and where.
         """
-        X = _check_2d_numeric(X, "StandardScaler.fit")
+        X = check_X(X, None, "X of StandardScaler.fit")
         X64 = X.astype(np.float64, copy=False)
         self.mean_ = X64.mean(axis=0)
         self.var_ = X64.var(axis=0)
@@ -103,8 +103,7 @@ class StandardScaler:
             float32 for float32 input, otherwise float64. Always a new array.
         """
         X = self._check_transform_input(X, "StandardScaler.transform")
-        dtype = _float_dtype(X)
-        return (X.astype(dtype, copy=False) - self.mean_.astype(dtype)) / self.scale_.astype(dtype)
+        return (X - self.mean_.astype(X.dtype)) / self.scale_.astype(X.dtype)
 
     def fit_transform(self, X, y=None):
         """``fit(X)`` then ``transform(X)``."""
@@ -122,13 +121,12 @@ class StandardScaler:
         ndarray of shape (n_samples, n_features)
         """
         X = self._check_transform_input(X, "StandardScaler.inverse_transform")
-        dtype = _float_dtype(X)
-        return X.astype(dtype, copy=False) * self.scale_.astype(dtype) + self.mean_.astype(dtype)
+        return X * self.scale_.astype(X.dtype) + self.mean_.astype(X.dtype)
 
     def _check_transform_input(self, X, caller):
         if not hasattr(self, "mean_"):
             raise RuntimeError("this StandardScaler is not fitted yet: call fit(X) first")
-        X = _check_2d_numeric(X, caller)
+        X = check_X(X, None, f"X of {caller}")
         if X.shape[1] != self.n_features_in_:
             raise DataValidationError(
                 f"X has {X.shape[1]} features, but StandardScaler was fitted with "
@@ -370,48 +368,3 @@ def one_hot(y, n_classes=None, dtype=np.float32):
     out = np.zeros((len(labels), int(n_classes)), dtype=dtype)
     out[np.arange(len(labels)), labels] = 1
     return out
-
-
-def _check_2d_numeric(X, caller):
-    """``X`` as a 2-D, numeric, finite, non-empty ndarray, or a ValueError saying what is wrong."""
-    X = np.asarray(X)
-    if X.dtype == object:
-        try:
-            X = X.astype(np.float64)
-        except (TypeError, ValueError):
-            raise DataValidationError(
-                f"{caller}: X must hold numbers; got objects that are not numbers"
-            ) from None
-    if X.dtype.kind not in "biuf":
-        raise DataValidationError(f"{caller}: X must hold real numbers; got dtype {X.dtype}")
-    if X.ndim != 2:
-        hint = ""
-        if X.ndim == 1:
-            hint = (
-                "; reshape with X.reshape(-1, 1) if it is a single feature "
-                "or X.reshape(1, -1) if it is a single sample"
-            )
-        raise DataValidationError(
-            f"{caller}: expected a 2-D array of shape (n_samples, n_features), "
-            f"got a {X.ndim}-D array of shape {X.shape}{hint}"
-        )
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise DataValidationError(
-            f"{caller}: X is empty (shape {X.shape}); it needs at least one sample and one feature"
-        )
-    if X.dtype.kind == "f":
-        finite = np.isfinite(X)
-        if not finite.all():
-            row, col = np.argwhere(~finite)[0]
-            raise DataValidationError(
-                f"{caller}: X contains NaN or infinity (first at row {row}, column {col}: "
-                f"{X[row, col]}); remove or impute those values first"
-            )
-    return X
-
-
-def _float_dtype(X):
-    """The output dtype for ``X``: its own if floating, else float64."""
-    return X.dtype if X.dtype.kind == "f" else np.dtype(np.float64)
-
-

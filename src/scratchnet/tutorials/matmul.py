@@ -24,7 +24,7 @@ blas       1                                            a tuned BLAS ``gemm``
 
 :data:`METHODS` lists them in that order; :func:`time_methods` times them and
 :func:`run_matmul_bench` (the ``scratchnet bench matmul`` command) prints the
-table and draws the chart.
+table and draws the chart (:func:`scratchnet.tutorials.matmul_plot.plot_matmul_ladder`).
 """
 
 import dataclasses
@@ -46,6 +46,9 @@ __all__ = [
     "matmul_einsum",
     "matmul_blas",
     "time_methods",
+    "format_seconds",
+    "format_speedup",
+    "format_shape",
     "format_table",
     "run_matmul_bench",
 ]
@@ -321,8 +324,7 @@ class MatmulTiming:
     @property
     def shape_label(self):
         """The product written out, e.g. ``'5x784 @ 784x10'``."""
-        m, k, n = self.shape
-        return f"{m}x{k} @ {k}x{n}"
+        return format_shape(self.shape)
 
     def as_dict(self):
         """A plain dict of the fields (JSON-serializable)."""
@@ -499,8 +501,14 @@ def _count(x):
     return f"{x:g}"
 
 
-def _seconds(t):
-    """Format a duration with a unit: ``0.00321 -> '3.21 ms'``."""
+def format_seconds(t):
+    """A duration with a unit, three significant digits; ``'-'`` for None (not run).
+
+    Examples
+    --------
+    >>> format_seconds(0.00321), format_seconds(2.5e-8), format_seconds(None)
+    ('3.21 ms', '25 ns', '-')
+    """
     if t is None:
         return "-"
     for scale, unit in ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs")):
@@ -509,10 +517,23 @@ def _seconds(t):
     return f"{t * 1e9:.3g} ns"
 
 
-def _speedup(s):
+def format_speedup(s):
+    """A speed-up factor: one decimal below 10, whole above; ``'-'`` for None (not run).
+
+    Examples
+    --------
+    >>> format_speedup(3.14159), format_speedup(12345.6), format_speedup(None)
+    ('3.1x', '12,346x', '-')
+    """
     if s is None:
         return "-"
     return f"{s:.1f}x" if s < 10 else f"{s:,.0f}x"
+
+
+def format_shape(shape):
+    """The product ``(m, k) @ (k, n)`` written out: ``(5, 784, 10) -> '5x784 @ 784x10'``."""
+    m, k, n = shape
+    return f"{m}x{k} @ {k}x{n}"
 
 
 def format_table(records):
@@ -533,8 +554,8 @@ def format_table(records):
         if r.skipped:
             lines.append(f"{r.method:<10} {r.shape_label:<22} {r.note}")
             continue
-        lines.append(f"{r.method:<10} {r.shape_label:<22} {_seconds(r.best):>10} "
-                     f"{_seconds(r.median):>10} {_speedup(r.speedup):>9}  {r.baseline}")
+        lines.append(f"{r.method:<10} {r.shape_label:<22} {format_seconds(r.best):>10} "
+                     f"{format_seconds(r.median):>10} {format_speedup(r.speedup):>9}  {r.baseline}")
     return "\n".join(lines)
 
 
@@ -577,7 +598,8 @@ def run_matmul_bench(plot_path="matmul_ladder.png", repeats=5, *, shapes=None,
           "The baseline is loops, or, where loops was skipped as too slow, the slowest\n"
           "method that ran on that shape.", file=out)
     if plot_path:
-        from .plotting import plot_matmul_ladder, save_figure
+        from ..plotting import save_figure
+        from .matmul_plot import plot_matmul_ladder
 
         try:
             ax = plot_matmul_ladder(records)
