@@ -38,6 +38,8 @@ def capture(model):
             raise ModelFileError(f"labels of dtype {classes.dtype} cannot be saved; use str, "
                                  "int, bool or float labels")
         arrays["classes"] = classes
+    arrays.update({f"layers/{i}/{name}": value for i, layer in enumerate(model.layers)
+                   for name, value in layer.state.items()})
     iterations, optimizer_arrays = model.optimizer.get_state()
     arrays.update({f"opt/{k}": v for k, v in optimizer_arrays.items()})
     bit_generator = model.rng.bit_generator
@@ -78,6 +80,9 @@ def plan(model_cls, content):
               for shape in layer.parameter_shapes(n_in).values()]
     _, size = ParameterStore.layout(shapes, model.dtype)
     arrays = {"params": ((size,), model.dtype)}
+    for i, (layer, n_in) in enumerate(zip(model.layers, dims)):
+        arrays.update({f"layers/{i}/{name}": (shape, model.dtype)
+                       for name, shape in layer.state_shapes(n_in).items()})
     task = content["task"]
     if not isinstance(task, dict) or not isinstance(task.get("n_outputs"), int):
         raise ModelFileError("invalid task state in the header")
@@ -101,6 +106,12 @@ def restore(model_cls, content, arrays):
     if not np.isfinite(params).all():
         raise ModelFileError("the parameters contain NaN or infinite values")
     model.parameters.restore(params)
+    for i, layer in enumerate(model.layers):
+        for name, value in layer.state.items():
+            saved = arrays[f"layers/{i}/{name}"]
+            if not np.isfinite(saved).all():
+                raise ModelFileError(f"layer {i}'s {name} contains NaN or infinite values")
+            value[...] = saved
     try:
         model.task.set_state(content["task"], arrays.get("classes"))
     except (ValueError, TypeError, KeyError) as exc:

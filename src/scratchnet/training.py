@@ -57,10 +57,11 @@ class TrainingLoop:
 
     Notes
     -----
-    At the start of every epoch the loop keeps the parameters, the
-    optimizer's state and the generator's state. If the epoch diverges (a
+    At the start of every epoch the loop keeps the parameters, the layers'
+    state (running statistics), the optimizer's state and the generator's
+    state. If the epoch diverges (a
     non-finite training loss, a non-finite validation loss, or parameters that
-    stop being finite) or is interrupted (``KeyboardInterrupt``), all three are
+    stop being finite) or is interrupted (``KeyboardInterrupt``), all of it is
     put back before the error propagates: the model is exactly as it was at
     the end of the last completed epoch, and a ``fit`` with a smaller rate
     starts from there.
@@ -108,7 +109,8 @@ class TrainingLoop:
         bar = ProgressBar(n_batches, desc or f"Epoch {model.history.epochs + 1}", unit="batch",
                           file=sys.stdout, enabled=self.verbose == 1)
         checkpoint = (model.parameters.snapshot(), model.optimizer.get_state(),
-                      model.rng.bit_generator.state)
+                      model.rng.bit_generator.state,
+                      [{k: v.copy() for k, v in layer.state.items()} for layer in model.layers])
         try:
             # A diverging run overflows; the finite checks report it clearly,
             # so NumPy's warnings would only add noise.
@@ -196,8 +198,11 @@ class TrainingLoop:
         )
 
     def _roll_back(self, checkpoint):
-        params, optimizer_state, rng_state = checkpoint
+        params, optimizer_state, rng_state, layer_states = checkpoint
         model = self.model
         model.parameters.restore(params)
+        for layer, saved in zip(model.layers, layer_states):
+            for name, value in saved.items():
+                layer.state[name][...] = value
         model.optimizer.set_state(optimizer_state, [model.parameters.values])
         model.rng.bit_generator.state = rng_state

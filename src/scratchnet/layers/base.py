@@ -29,6 +29,10 @@ class Layer(Registered):
     grads : dict of str -> ndarray
         Gradients of the loss with respect to ``params``, same shapes; set by
         :meth:`backward` (overwritten, not accumulated).
+    state : dict of str -> ndarray
+        Arrays that are not trained by the optimizer but belong to the model
+        (a batch normalization's running statistics): saved and loaded with
+        it, and put back with the parameters when an epoch is rolled back.
     needs_input_grad : bool
         When False (the first layer of a model), :meth:`backward` may skip
         computing the input gradient and return ``None``.
@@ -56,6 +60,7 @@ class Layer(Registered):
     def __init__(self):
         self.params = {}
         self.grads = {}
+        self.state = {}
         self.needs_input_grad = True
         self.n_inputs = None
         self.rng = None
@@ -100,9 +105,20 @@ class Layer(Registered):
         default builds a throw-away copy; layers with large parameters
         override it (``Dense`` does).
         """
+        if type(self).build is Layer.build:
+            return {}
+        return {name: value.shape for name, value in self._probe(input_dim).params.items()}
+
+    def state_shapes(self, input_dim):
+        """The shape of each :attr:`state` array :meth:`build` would create (see :meth:`parameter_shapes`)."""
+        if type(self).build is Layer.build:
+            return {}
+        return {name: value.shape for name, value in self._probe(input_dim).state.items()}
+
+    def _probe(self, input_dim):
         probe = copy.deepcopy(self)
         probe.build(input_dim, np.random.default_rng(0), np.float64)
-        return {name: value.shape for name, value in probe.params.items()}
+        return probe
 
     def output_activation(self):
         """The layer whose function produces this layer's output (itself by default).

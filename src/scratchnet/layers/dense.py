@@ -72,6 +72,9 @@ class Dense(Layer):
     def output_dim(self, input_dim):
         return self.units
 
+    def state_shapes(self, input_dim):
+        return {}
+
     def parameter_shapes(self, input_dim):
         shapes = {"W": (int(input_dim), self.units)}
         if self.use_bias:
