@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._download import DataNotFoundError
+
 __all__ = ["read_idx"]
 
 #: IDX element type code -> NumPy dtype (big-endian where it matters).
@@ -60,6 +62,8 @@ def read_idx(path, expected_magic=None):
         Naming the file, if it is not valid gzip, if the magic number is not
         the expected one or not an IDX magic number at all, or if the payload
         length does not match the dimensions in the header.
+    DataNotFoundError
+        A ``FileNotFoundError`` naming the path, if it is a directory.
 
     Examples
     --------
@@ -68,6 +72,8 @@ def read_idx(path, expected_magic=None):
     ((10000, 28, 28), dtype('uint8'))
     """
     path = Path(path)
+    if path.is_dir():
+        raise DataNotFoundError(f"{path} is a directory, not an IDX file")
     raw = path.read_bytes()
     if raw[:2] == _GZIP_MAGIC:
         try:
