@@ -515,7 +515,7 @@ def test_fetch_is_generic(mirror, tmp_path):
 
 
 def _bounded(call, limit=20.0):
-    """Run ``call()`` in a thread; fail (instead of hanging) if it is still running after ``limit`` s.
+    """Run ``call()`` in a thread; fail, instead of hanging, if it runs past ``limit`` s.
 
     Returns what ``call`` returned, re-raises what it raised. The limit is a
     watchdog against a hang, far above the deadlines under test, not a
