@@ -23,7 +23,7 @@ import numpy as np
 
 from .callbacks import History
 from .errors import TrainingDivergedError
-from .progress import ProgressBar
+from .progress import ProgressBar, format_logs
 
 __all__ = ["TrainingLoop", "PER_EPOCH_GATHER_BELOW"]
 
@@ -124,11 +124,11 @@ class TrainingLoop:
             bar.close()
             raise
         model.history.append(logs)
-        bar.set_postfix(**{k: round(v, 4) for k, v in logs.items()})
+        bar.set_postfix(**logs)
         bar.close()
         if self.verbose == 2:
-            text = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
-            print(f"Epoch {model.history.epochs}: {text} ({time.perf_counter() - start:.2f}s)")
+            print(f"Epoch {model.history.epochs}: {format_logs(logs)} "
+                  f"({time.perf_counter() - start:.2f}s)")
         return logs
 
     def _batches(self, bar):
