@@ -8,6 +8,8 @@ arguments and imports the module that does the work, so that
 import argparse
 import sys
 
+from ._version import __version__
+
 __all__ = ["main"]
 
 
@@ -34,6 +36,7 @@ def build_parser():
     parser = argparse.ArgumentParser(
         prog="scratchnet",
         description="Neural networks from scratch on NumPy: train, reproduce the tutorials, benchmark.")
+    parser.add_argument("--version", action="version", version=f"scratchnet {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     train = sub.add_parser(
