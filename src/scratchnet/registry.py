@@ -40,6 +40,11 @@ class Registry(Mapping):
             for alias in cls.__dict__.get("aliases", ()):
                 self._classes[alias] = cls
 
+    def remove(self, cls):
+        """Forget ``cls`` under every name (undoes :meth:`add`)."""
+        for name in [k for k, v in self._classes.items() if v is cls]:
+            del self._classes[name]
+
     def key(self, cls):
         """The name a model file records for ``cls`` (short for built-ins)."""
         return cls.__name__ if self._classes.get(cls.__name__) is cls else qualified_name(cls)
