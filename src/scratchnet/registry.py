@@ -35,7 +35,7 @@ class Registry(Mapping):
 
     def add(self, cls):
         self._classes[qualified_name(cls)] = cls
-        if cls.__module__.startswith("scratchnet."):
+        if cls.__module__.startswith("scratchnet.") and not cls.__name__.startswith("_"):
             self._classes[cls.__name__] = cls
             for alias in cls.__dict__.get("aliases", ()):
                 self._classes[alias] = cls
