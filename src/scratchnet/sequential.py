@@ -56,6 +56,12 @@ class Sequential:
         Every metric per epoch, over all ``fit`` calls.
     input_dim : int or None
         Number of input features once built.
+    metadata : dict
+        Free-form, JSON-serializable information saved in the model file and
+        restored by :func:`scratchnet.load` (e.g. how to preprocess raw data).
+    rng : numpy.random.Generator
+        The model's generator (read-only attribute): initial weights,
+        shuffling and dropout draw from it.
 
     Examples
     --------
@@ -87,6 +93,7 @@ class Sequential:
         self.history = History()
         self.input_dim = None
         self.stop_training = False
+        self.metadata = {}
 
     # -- construction ------------------------------------------------------
     def add(self, layer):
@@ -96,6 +103,11 @@ class Sequential:
         if getattr(self, "input_dim", None) is not None:
             raise RuntimeError("cannot add layers to a model that is already built")
         self.layers.append(layer)
+
+    @property
+    def rng(self):
+        """The model's random generator (its state is saved in the model file)."""
+        return self._rng
 
     @property
     def built(self):

@@ -6,8 +6,8 @@ Layout of the archive:
     UTF-8 JSON as a uint8 array: format name and version, library version,
     architecture and settings (``Sequential.get_config``), input width,
     label mapping, history, optimizer iteration count, the model's random
-    generator state (so that training resumes exactly), and a SHA-256 of
-    every other array.
+    generator state (so that training resumes exactly), ``model.metadata``,
+    and a SHA-256 of every other array.
 ``params``
     All parameters, as the model's flat buffer.
 ``classes``
@@ -64,10 +64,16 @@ def save_model(model, path):
         "history": dict(model.history),
         "optimizer_iterations": model.optimizer.iterations,
         "rng": {"bit_generator": type(rng).__name__, "state": rng.state},
+        "metadata": model.metadata,
         "digests": {k: _digest(v) for k, v in arrays.items()},
         "shapes": {k: list(v.shape) for k, v in arrays.items()},
     }
-    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
+    try:
+        text = json.dumps(header, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"model.metadata must be JSON-serializable (finite numbers, str, "
+                             f"lists, dicts): {exc}") from None
+    arrays["header"] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
 
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".scratchnet-", suffix=".tmp", dir=folder)
@@ -165,4 +171,8 @@ def _restore(arrays):
     if rng["bit_generator"] != type(model._rng.bit_generator).__name__:
         raise ModelFileError(f"unsupported random generator {rng['bit_generator']!r}")
     model._rng.bit_generator.state = rng["state"]
+    metadata = header.get("metadata", {})
+    if not isinstance(metadata, dict):
+        raise ModelFileError(f"the metadata must be a JSON object; got {type(metadata).__name__}")
+    model.metadata = metadata
     return model
