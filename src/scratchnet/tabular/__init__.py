@@ -14,5 +14,8 @@ NumPy and the standard library only (pandas and pyarrow for Parquet files).
 
 from .csv_reader import DELIMITERS, Table, parse_csv_bytes, read_table
 from .examples import example_path
+from .encoding import MAX_AUTO_CLASSES, TASKS, TabularEncoder
+from .report import classification_report, format_report, regression_report
 
-__all__ = ["Table", "read_table", "parse_csv_bytes", "DELIMITERS", "example_path"]
+__all__ = ["Table", "read_table", "parse_csv_bytes", "DELIMITERS", "TabularEncoder", "TASKS",
+           "MAX_AUTO_CLASSES", "classification_report", "regression_report", "format_report", "example_path"]
