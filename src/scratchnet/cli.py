@@ -6,6 +6,7 @@ arguments and imports the module that does the work, so that
 """
 
 import argparse
+import os
 import sys
 
 __all__ = ["main"]
@@ -242,6 +243,9 @@ def main(argv=None):
         return exc.code
     try:
         return args.handler(args)
+    except BrokenPipeError:  # e.g. `scratchnet predict ... | head`: the reader has gone
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (ValueError, OSError) as exc:
         print(f"scratchnet: error: {exc}", file=sys.stderr)
         return 2

@@ -79,7 +79,9 @@ class TabularEncoder:
 
     def __init__(self, target, task=None, max_categories=20, ignore=()):
         self.target = str(target)
-        self.task = None if task is None else check_option(task, "task", "TabularEncoder", TASKS)
+        self.task_option = (None if task is None
+                            else check_option(task, "task", "TabularEncoder", TASKS))
+        self.task = self.task_option
         self.max_categories = check_scalar(max_categories, "max_categories", "TabularEncoder",
                                            kind=int, low=1)
         self.ignore = [str(name) for name in ignore]
@@ -142,6 +144,7 @@ class TabularEncoder:
 
     def _fit_target(self, table, rows):
         name, kind = self.target, column_kind(table, self.target)
+        self.task = self.task_option
         explicit = self.task is not None
         if kind == "text":
             labels = texts(table, name)
