@@ -69,11 +69,11 @@ def save_model(model, path):
         "shapes": {k: list(v.shape) for k, v in arrays.items()},
     }
     try:
-        text = json.dumps(header, allow_nan=False)
+        json.dumps(model.metadata, allow_nan=False)
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"model.metadata must be JSON-serializable (finite numbers, str, "
                              f"lists, dicts): {exc}") from None
-    arrays["header"] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    arrays["header"] = np.frombuffer(json.dumps(header).encode("utf-8"), dtype=np.uint8)
 
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = tempfile.mkstemp(prefix=".scratchnet-", suffix=".tmp", dir=folder)
