@@ -155,15 +155,18 @@ def run_train(data, target, out="model.npz", force=False, resume=False, plots=No
         print_fn(f"Resuming from {ckpt}: {done} of {opts['epochs']} epochs done")
     validation = (X[val_rows], t[val_rows]) if len(val_rows) else None
     try:
-        model.fit(X[train_rows], t[train_rows], epochs=remaining, batch_size=opts["batch_size"],
-                  validation_data=validation, callbacks=[state], verbose=0 if quiet else 1)
+        # A diverging run overflows on the way; the divergence error says it clearly.
+        with np.errstate(over="ignore", invalid="ignore"):
+            model.fit(X[train_rows], t[train_rows], epochs=remaining,
+                      batch_size=opts["batch_size"], validation_data=validation,
+                      callbacks=[state], verbose=0 if quiet else 1)
     except KeyboardInterrupt:
-        return _save_interrupted(model, state, ckpt, opts, print_fn,
-                                 "Interrupted", INTERRUPTED)
+        return _save_interrupted(model, state, ckpt, opts, print_fn, "Interrupted",
+                                 "continue with the same command and --resume", INTERRUPTED)
     except TrainingDivergedError as exc:
         print(f"scratchnet: error: {exc}", file=sys.stderr)
-        return _save_interrupted(model, state, ckpt, opts, print_fn,
-                                 "Training diverged", DIVERGED)
+        return _save_interrupted(model, state, ckpt, opts, print_fn, "Training diverged",
+                                 "start afresh with a smaller --lr and --force", DIVERGED)
 
     model.metadata = metadata(None)
     if record is not None and record.best_epoch is not None:
@@ -191,14 +194,14 @@ def run_train(data, target, out="model.npz", force=False, resume=False, plots=No
     return 0
 
 
-def _save_interrupted(model, state, ckpt, opts, print_fn, what, status):
+def _save_interrupted(model, state, ckpt, opts, print_fn, what, advice, status):
     if state.epochs == 0:
         print_fn(f"{what} before the first epoch ended: nothing to save.")
         return status
     state.restore(model)
     state.save(model, ckpt)
     print_fn(f"{what}: saved the model after epoch {state.epochs} of {opts['epochs']} to {ckpt} "
-             "(the last completed epoch); continue with the same command and --resume")
+             f"(the last completed epoch); {advice}")
     return status
 
 
