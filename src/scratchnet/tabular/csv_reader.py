@@ -179,8 +179,9 @@ def _decode(raw, source):
         line_start = raw.rfind(b"\n", 0, offset) + 1
         line = raw.count(b"\n", 0, offset) + 1
         raise DataValidationError(
-            f"{source}: byte {offset} (line {line}, byte {offset - line_start + 1} of the line) "
-            f"is 0x{raw[offset]:02x}, which is not valid UTF-8; save the file as UTF-8"
+            f"{source}: the byte at offset {offset} (line {line}, byte {offset - line_start + 1} "
+            f"of the line) is 0x{raw[offset]:02x}, which is not valid UTF-8; save the file as "
+            "UTF-8"
         ) from None
 
 
