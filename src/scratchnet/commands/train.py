@@ -177,8 +177,10 @@ def run_train(data, target, out="model.npz", force=False, resume=False, plots=No
         print_fn(f"Replaced the existing {out} (--force)")
     if os.path.exists(ckpt):
         os.unlink(ckpt)
-    stop = (f", stopped early: best validation loss at epoch {record.best_epoch}, whose "
-            "weights are kept" if record is not None and record.stopped else "")
+    stop = ""
+    if record is not None and record.best_epoch is not None:
+        stop = (", stopped early" if record.stopped else "") + (
+            f"; kept the weights of epoch {record.best_epoch} (lowest validation loss)")
     print_fn(f"Trained {model.history.epochs} epochs{stop}. Saved the model to {out}")
 
     rows, title = ((test_rows, "Test rows") if len(test_rows) else
