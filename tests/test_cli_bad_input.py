@@ -98,7 +98,7 @@ CASES = [
      "{dir}/model.npz already exists; pass --force to overwrite it"),
     ("--resume without checkpoint", TRAIN + ["--resume"], "there is no checkpoint"),
     ("demo options without data", ["train", "--target", "label"],
-     "--target need a data file"),
+     "--target needs a data file"),
     ("truncated model", ["predict", "{dir}/truncated.npz", "{dir}/good.csv"],
      "{dir}/truncated.npz: not a readable scratchnet model file (truncated or corrupted?)"),
     ("tampered model", ["predict", "{dir}/tampered.npz", "{dir}/good.csv"],

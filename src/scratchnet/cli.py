@@ -23,7 +23,8 @@ def _train(args):
         given = [f"--{k.replace('_', '-')}" for k in _DATA_OPTIONS
                  if getattr(args, k) not in (None, False)]
         if given:
-            raise ValueError(f"{', '.join(given)} need a data file: scratchnet train DATA.csv "
+            verb = "needs" if len(given) == 1 else "need"
+            raise ValueError(f"{', '.join(given)} {verb} a data file: scratchnet train DATA.csv "
                              "--target COLUMN ...")
         from .main_job import run_main_job
 
