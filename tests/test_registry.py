@@ -37,7 +37,9 @@ EXAMPLES = {
 
 
 def builtins():
-    return sorted({cls for registry in REGISTRIES.values() for cls in registry.builtins()},
+    """The library's building blocks (the command line's own callbacks are not users' to configure)."""
+    return sorted({cls for registry in REGISTRIES.values() for cls in registry.builtins()
+                   if not cls.__module__.startswith("scratchnet.commands")},
                   key=lambda c: c.__name__)
 
 
