@@ -173,3 +173,38 @@ def test_verbose_one_and_two_format_the_numbers_alike(capsys):
     one = capsys.readouterr().out
     pairs = [p for p in two.split() if "=" in p]
     assert len(pairs) == 3 and all(p in one for p in pairs), (one, two)
+
+
+def test_sample_weights_scale_each_samples_gradient():
+    X, y = data(n=40)
+    weights = np.r_[np.full(30, 1.0), np.zeros(10)]
+
+    def train(X, y, lr, sample_weight=None):
+        model = sn.Sequential([sn.Dense(4, activation="tanh"), sn.Dense(2)],
+                              optimizer=sn.SGD(lr=lr), seed=0, dtype="float64").build(3)
+        model.fit(X, y, epochs=3, batch_size=None, sample_weight=sample_weight)
+        return model.get_weights()
+
+    # Zero weight drops a sample; the mean still divides by all 40, so training
+    # on the 30 others goes as with a rate scaled by 30/40 (Keras's convention).
+    for a, b in zip(train(X, y, 0.4, weights), train(X[:30], y[:30], 0.4 * 30 / 40)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    # Weight 2 everywhere doubles every gradient: the same as twice the rate.
+    for a, b in zip(train(X, y, 0.1, np.full(40, 2.0)), train(X, y, 0.2)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("loss, target", [("binary_cross_entropy", "binary"), ("mse", "reg")])
+def test_sample_weights_reach_every_loss(loss, target):
+    X, y = data(n=40)
+    y = y if target == "binary" else X @ np.array([1.0, -2.0, 0.5])
+    weights = np.r_[np.ones(30), np.zeros(10)]
+
+    def train(X, y, lr, sample_weight=None):
+        model = sn.Sequential([sn.Dense(1)], loss=loss, optimizer=sn.SGD(lr=lr), seed=0,
+                              dtype="float64").build(3)
+        model.fit(X, y, epochs=2, batch_size=None, sample_weight=sample_weight)
+        return model.get_weights()
+
+    for a, b in zip(train(X, y, 0.3, weights), train(X[:30], y[:30], 0.3 * 30 / 40)):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
