@@ -148,7 +148,7 @@ def run_train(data, target, out="model.npz", force=False, resume=False, plots=No
     if opts["early_stopping"] is not None:
         record = (EarlyStoppingRecord.from_json(record_json) if record_json
                   else EarlyStoppingRecord(opts["early_stopping"]))
-    state = EpochState(model, ckpt, opts["checkpoint_every"], metadata, record)
+    state = EpochState(ckpt, opts["checkpoint_every"], metadata, record)
     done = model.history.epochs
     remaining = 0 if record is not None and record.stopped else max(opts["epochs"] - done, 0)
     if resume:
@@ -197,12 +197,11 @@ def run_train(data, target, out="model.npz", force=False, resume=False, plots=No
 
 
 def _save_interrupted(model, state, ckpt, opts, print_fn, what, advice, status):
-    if state.epochs == 0:
+    if model.history.epochs == 0:
         print_fn(f"{what} before the first epoch ended: nothing to save.")
         return status
-    state.restore(model)
     state.save(model, ckpt)
-    print_fn(f"{what}: saved the model after epoch {state.epochs} of {opts['epochs']} to {ckpt} "
+    print_fn(f"{what}: saved the model after epoch {model.history.epochs} of {opts['epochs']} to {ckpt} "
              f"(the last completed epoch); {advice}")
     return status
 
