@@ -203,8 +203,38 @@ def test_sample_weights_reach_every_loss(loss, target):
     def train(X, y, lr, sample_weight=None):
         model = sn.Sequential([sn.Dense(1)], loss=loss, optimizer=sn.SGD(lr=lr), seed=0,
                               dtype="float64").build(3)
-        model.fit(X, y, epochs=2, batch_size=None, sample_weight=sample_weight)
-        return model.get_weights()
+        history = model.fit(X, y, epochs=2, batch_size=None, sample_weight=sample_weight)
+        return model.get_weights(), history["loss"]
 
-    for a, b in zip(train(X, y, 0.3, weights), train(X[:30], y[:30], 0.3 * 30 / 40)):
+    (weighted, weighted_loss), (subset, subset_loss) = (train(X, y, 0.3, weights),
+                                                         train(X[:30], y[:30], 0.3 * 30 / 40))
+    for a, b in zip(weighted, subset):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-14)
+    np.testing.assert_allclose(weighted_loss, np.multiply(subset_loss, 30 / 40), rtol=1e-12)
+
+
+def test_validation_split_keeps_the_weights_of_the_rows_it_trains_on():
+    X, y = data(n=50)
+    weights = np.linspace(0.1, 2.0, 50)
+
+    def train(**kwargs):
+        model = sn.Sequential([sn.Dense(2)], optimizer=sn.SGD(lr=0.5), seed=0,
+                              dtype="float64")
+        model.fit(epochs=2, batch_size=None, **kwargs)
+        return model
+
+    split = train(X=X, y=y, sample_weight=weights, validation_split=0.2)
+    explicit = train(X=X[:40], y=y[:40], sample_weight=weights[:40],
+                     validation_data=(X[40:], y[40:]))
+    for a, b in zip(split.get_weights(), explicit.get_weights()):
+        np.testing.assert_array_equal(a, b)
+    assert split.history == explicit.history
+    assert train(X=X, y=y, validation_split=0.02).history.epochs == 2   # one validation row
+
+
+def test_the_training_accuracy_counts_every_correct_row():
+    X, y = data()
+    model = sn.Sequential([sn.Dense(3, activation="tanh"), sn.Dense(2)], seed=0,
+                          optimizer=sn.SGD(lr=1e-30), metrics=["accuracy"])
+    history = model.fit(X, y, epochs=1, batch_size=16)          # the weights do not move
+    assert history["accuracy"] == [model.evaluate(X, y)["accuracy"]]
