@@ -370,3 +370,13 @@ def test_two_column_one_hot_rows_are_read_as_one_hot():
     a.fit(X, y, epochs=2)
     b.fit(X, np.eye(2)[y], epochs=2)
     np.testing.assert_array_equal(a.get_weights()[0], b.get_weights()[0])
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([0.0, 1.0, np.nan, 1.0], "y contains NaN at index 2"),
+    (np.array([1, None, 0, 1], dtype=object), r"y has a missing label \(None\) at index 1"),
+    (np.array([1, "1", 0, 1], dtype=object), "y mixes label types: index 0 is an integer"),
+])
+def test_bad_labels_are_named_by_index(labels, message):
+    with pytest.raises(sn.DataValidationError, match=message):
+        mlp(n_out=2).fit(np.ones((4, 4)), labels)
