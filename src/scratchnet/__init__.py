@@ -12,7 +12,7 @@ from .initializers import INITIALIZERS, GlorotUniform, HeNormal, Initializer, St
 from .layers import (ACTIVATIONS, LAYERS, Activation, Dense, Dropout, Identity, Layer, LeakyReLU,
                      ReLU, Sigmoid, Softmax, Tanh)
 from .loading import load
-from .losses import LOSSES, MSE, BinaryCrossEntropy, CrossEntropy, Loss
+from .losses import LOSSES, MAE, MSE, BinaryCrossEntropy, CrossEntropy, Huber, Loss
 from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, RMSprop
 from .parameters import ParameterStore
 from .schedules import SCHEDULES, CosineDecay, ExponentialDecay, Schedule, StepDecay
@@ -26,7 +26,7 @@ __all__ = [
     "Layer", "Activation", "Dense", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax",
     "Identity", "Dropout",
     "Initializer", "StandardNormal", "GlorotUniform", "HeNormal",
-    "Loss", "MSE", "BinaryCrossEntropy", "CrossEntropy",
+    "Loss", "MSE", "MAE", "Huber", "BinaryCrossEntropy", "CrossEntropy",
     "Optimizer", "SGD", "Adam", "RMSprop",
     "Schedule", "StepDecay", "ExponentialDecay", "CosineDecay",
     "Callback", "EarlyStopping", "History",
