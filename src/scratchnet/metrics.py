@@ -225,7 +225,7 @@ class AUC(Metric):
     def check_targets(self, task, Y, name="y"):
         counts = np.bincount(task.target_codes(Y), minlength=2)
         if counts.min() == 0:
-            missing = task.classes_[int(np.argmin(counts))]
+            missing = task.classes_.tolist()[int(np.argmin(counts))]
             raise DataValidationError(f"the metric 'auc' needs both classes in {name}; it holds "
                                       f"no {missing!r}.")
 
