@@ -243,7 +243,8 @@ def test_lambda_callback_refuses_keras_style_functions():
 # -- mode, serialization, docs --------------------------------------------------------
 def test_early_stopping_mode_auto_follows_the_metric_direction():
     model = _model()
-    for monitor, values, stop in [("val_mae", [3, 2, 2.5, 2.6], 3), ("val_auc", [.5, .6, .55, .5], 3),
+    for monitor, values, stop in [("val_mae", [3, 2, 2.5, 2.6], 3),
+                                  ("val_auc", [.5, .6, .55, .5], 3),
                                   ("val_f1_macro", [.5, .4, .3, .2], 2)]:
         stopper = sn.EarlyStopping(monitor=monitor, patience=2, restore_best_weights=False)
         stopper.on_train_begin(model)

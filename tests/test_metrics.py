@@ -116,7 +116,8 @@ def test_r2_of_a_constant_column_follows_sklearn():
 @pytest.mark.parametrize("name, cls, config", [
     ("F1", sn.F1Score, {"average": "auto"}), ("f1_score", sn.F1Score, {"average": "auto"}),
     ("F1_Macro", sn.F1Score, {"average": "macro"}), ("top_3_accuracy", sn.TopKAccuracy, {"k": 3}),
-    ("top_k_accuracy", sn.TopKAccuracy, {"k": 5}), ("Mean_Absolute_Error", sn.MeanAbsoluteError, {}),
+    ("top_k_accuracy", sn.TopKAccuracy, {"k": 5}),
+    ("Mean_Absolute_Error", sn.MeanAbsoluteError, {}),
     ("ROC_AUC", sn.AUC, {}), ("acc", sn.Accuracy, {}),
 ])
 def test_metric_names(name, cls, config):

@@ -242,8 +242,9 @@ class ModelCheckpoint(Callback):
         try:
             target = self.path.format(**fields)
         except KeyError as exc:
-            raise ValueError(f"ModelCheckpoint's path {self.path!r} names the field {exc.args[0]!r}, "
-                             f"which this fit does not produce; available: {sorted(fields)}.")
+            raise ValueError(f"ModelCheckpoint's path {self.path!r} names the field "
+                             f"{exc.args[0]!r}, which this fit does not produce; available: "
+                             f"{sorted(fields)}.") from None
         if self.save_best_only:
             score = self._sign * _monitored(self, logs)
             if not score < self._best:
@@ -473,7 +474,8 @@ class LambdaCallback(Callback):
     --------
     >>> import scratchnet as sn
     >>> losses = []
-    >>> record = sn.LambdaCallback(on_epoch_end=lambda model, epoch, logs: losses.append(logs["loss"]))
+    >>> record = sn.LambdaCallback(
+    ...     on_epoch_end=lambda model, epoch, logs: losses.append(logs["loss"]))
     """
 
     aliases = ("lambda_callback",)

@@ -104,7 +104,8 @@ def _codes(Z, Y, task):
 
 
 class Accuracy(Metric):
-    """Share of samples whose predicted class is the true one (``sklearn.metrics.accuracy_score``)."""
+    """Share of samples whose predicted class is the true one (``sklearn.metrics.accuracy_score``).
+    """
 
     aliases = ("accuracy", "acc")
 
@@ -302,7 +303,10 @@ class _RegressionMetric(Metric):
 
 
 class MeanAbsoluteError(_RegressionMetric):
-    """Mean absolute error :math:`\\frac1n \\sum_i |y_i - \\hat y_i|` (``sklearn.metrics.mean_absolute_error``)."""
+    """Mean absolute error :math:`\\frac1n \\sum_i |y_i - \\hat y_i|`.
+
+    Per output column, then averaged (``sklearn.metrics.mean_absolute_error``).
+    """
 
     aliases = ("mae", "mean_absolute_error")
 
@@ -311,7 +315,10 @@ class MeanAbsoluteError(_RegressionMetric):
 
 
 class MeanSquaredError(_RegressionMetric):
-    """Mean squared error :math:`\\frac1n \\sum_i (y_i - \\hat y_i)^2` (``sklearn.metrics.mean_squared_error``)."""
+    """Mean squared error :math:`\\frac1n \\sum_i (y_i - \\hat y_i)^2`.
+
+    Per output column, then averaged (``sklearn.metrics.mean_squared_error``).
+    """
 
     aliases = ("mse", "mean_squared_error")
 
@@ -320,7 +327,10 @@ class MeanSquaredError(_RegressionMetric):
 
 
 class RootMeanSquaredError(_RegressionMetric):
-    """Root mean squared error, per column then averaged (``sklearn.metrics.root_mean_squared_error``)."""
+    """Root mean squared error :math:`\\sqrt{\\frac1n \\sum_i (y_i - \\hat y_i)^2}`.
+
+    Per output column, then averaged (``sklearn.metrics.root_mean_squared_error``).
+    """
 
     aliases = ("rmse", "root_mean_squared_error")
 
@@ -382,7 +392,7 @@ def get_metric(metric, owner="Sequential"):
 
 
 def metric_spec(metric):
-    """What a model's config records for ``metric``: its name when that rebuilds it, else its spec."""
+    """What a model's config records for ``metric``: its name if that rebuilds it, else its spec."""
     try:
         same = get_metric(metric.name)
     except ValueError:

@@ -381,7 +381,10 @@ class Sequential:
         return self.scores(*self.prepare(X, y), batch_size=batch_size)
 
     def scores(self, X, Y, batch_size=None):
-        """Loss, the task's metrics and ``metrics`` on validated ``X`` and encoded ``Y`` (see :meth:`prepare`)."""
+        """Loss, the task's metrics and ``metrics`` on validated ``X`` and encoded ``Y``.
+
+        ``X`` and ``Y`` as :meth:`prepare` returns them; ``batch_size`` as in :meth:`predict`.
+        """
         Z = self._outputs(X, batch_size)
         value = self.loss.forward(Z, Y)
         scores = {"loss": value if self.loss.reduction == "mean" else value / len(X)}
