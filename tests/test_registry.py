@@ -33,7 +33,36 @@ EXAMPLES = {
     sn.CosineDecay: lambda: sn.CosineDecay(0.1, decay_steps=11, min_lr=0.001),
     sn.EarlyStopping: lambda: sn.EarlyStopping(monitor="val_accuracy", patience=2, min_delta=0.1,
                                                mode="max", restore_best_weights=False),
+    sn.MAE: lambda: sn.MAE(reduction="sum"),
+    sn.Huber: lambda: sn.Huber(delta=0.5, reduction="sum"),
+    sn.ModelCheckpoint: lambda: sn.ModelCheckpoint("m-{epoch}.npz", monitor="val_auc",
+                                                   save_best_only=True, mode="max", verbose=1),
+    sn.ReduceLROnPlateau: lambda: sn.ReduceLROnPlateau("loss", factor=0.5, patience=3,
+                                                       min_delta=0.01, cooldown=2, min_lr=1e-4,
+                                                       mode="min", verbose=1),
+    sn.CSVLogger: lambda: sn.CSVLogger("log.csv", separator=";", append=True),
+    sn.LearningRateScheduler: lambda: sn.LearningRateScheduler(_halve, verbose=1),
+    sn.LambdaCallback: lambda: sn.LambdaCallback(_hook, _hook, _hook, _hook),
+    sn.Accuracy: sn.Accuracy, sn.AUC: sn.AUC,
+    sn.Precision: lambda: sn.Precision(average="macro"),
+    sn.Recall: lambda: sn.Recall(average="binary"),
+    sn.F1Score: lambda: sn.F1Score(average="macro"),
+    sn.TopKAccuracy: lambda: sn.TopKAccuracy(k=3),
+    sn.MeanAbsoluteError: sn.MeanAbsoluteError, sn.MeanSquaredError: sn.MeanSquaredError,
+    sn.RootMeanSquaredError: sn.RootMeanSquaredError, sn.R2Score: sn.R2Score,
 }
+
+
+def _halve(epoch, lr):
+    return lr / 2
+
+
+def _hook(*args):
+    pass
+
+
+#: Built-ins that hold functions: their config round-trips in memory, not through JSON.
+HOLD_FUNCTIONS = {sn.LearningRateScheduler, sn.LambdaCallback}
 
 
 def builtins():
@@ -57,7 +86,9 @@ def test_config_is_the_constructor_signature_and_round_trips(cls):
     signature = [name for name, p in inspect.signature(cls.__init__).parameters.items()
                  if name != "self" and p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
     assert list(config) == signature
-    spec = json.loads(json.dumps(serialize(obj)))       # through JSON, as in a model file
+    spec = serialize(obj)
+    if cls not in HOLD_FUNCTIONS:
+        spec = json.loads(json.dumps(spec))             # through JSON, as in a model file
     again = deserialize(spec)
     assert type(again) is cls
     assert again.get_config() == config

@@ -287,7 +287,12 @@ def test_a_final_softmax_with_cross_entropy_is_refused():
                       r"Got 18446744073709551616 instead \(integers must fit in 64 bits\)"),
     ({"dtype": "float16"}, r"'dtype' parameter of Sequential must be one of 'float32', 'float64'"),
     ({"seed": -1}, r"'seed' parameter of Sequential must be an int in the range \[0, inf\)"),
-    ({"metrics": ["f1"]}, r"'metrics' parameter of Sequential must be one of 'accuracy'"),
+    ({"metrics": ["f2"]}, r"'metrics' parameter of Sequential must list metric names from "
+                          r"'acc', 'accuracy', 'auc', .*'f1_macro'.*'r2'.*Got 'f2' instead"),
+    ({"metrics": ["mae"]}, r"the metric 'mae' applies to regression models only; this model's "
+                           r"loss makes it a MulticlassTask"),
+    ({"metrics": "accuracy"}, r"'metrics' parameter of Sequential must be a list"),
+    ({"metrics": ["f1", "F1"]}, r"the metrics list 'f1' twice"),
 ])
 def test_constructor_rejects_unknown_values(kwargs, message):
     with pytest.raises(ValueError, match=message):

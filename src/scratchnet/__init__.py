@@ -5,14 +5,17 @@
 """
 
 from ._version import __version__
-from .callbacks import CALLBACKS, Callback, EarlyStopping, History
+from .callbacks import (CALLBACKS, Callback, CSVLogger, EarlyStopping, History, LambdaCallback,
+                        LearningRateScheduler, ModelCheckpoint, ReduceLROnPlateau)
 from .errors import DataValidationError, ModelFileError, TrainingDivergedError
 from .gradcheck import check_gradients
 from .initializers import INITIALIZERS, GlorotUniform, HeNormal, Initializer, StandardNormal
 from .layers import (ACTIVATIONS, LAYERS, Activation, Dense, Dropout, Identity, Layer, LeakyReLU,
                      ReLU, Sigmoid, Softmax, Tanh)
 from .loading import load
-from .losses import LOSSES, MSE, BinaryCrossEntropy, CrossEntropy, Loss
+from .metrics import (AUC, METRICS, Accuracy, F1Score, MeanAbsoluteError, MeanSquaredError,
+                      Metric, Precision, R2Score, Recall, RootMeanSquaredError, TopKAccuracy)
+from .losses import LOSSES, MAE, MSE, BinaryCrossEntropy, CrossEntropy, Huber, Loss
 from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, RMSprop
 from .parameters import ParameterStore
 from .schedules import SCHEDULES, CosineDecay, ExponentialDecay, Schedule, StepDecay
@@ -26,13 +29,17 @@ __all__ = [
     "Layer", "Activation", "Dense", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax",
     "Identity", "Dropout",
     "Initializer", "StandardNormal", "GlorotUniform", "HeNormal",
-    "Loss", "MSE", "BinaryCrossEntropy", "CrossEntropy",
+    "Loss", "MSE", "MAE", "Huber", "BinaryCrossEntropy", "CrossEntropy",
     "Optimizer", "SGD", "Adam", "RMSprop",
     "Schedule", "StepDecay", "ExponentialDecay", "CosineDecay",
-    "Callback", "EarlyStopping", "History",
+    "Callback", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "LearningRateScheduler",
+    "CSVLogger", "LambdaCallback", "History",
+    "Metric", "Accuracy", "Precision", "Recall", "F1Score", "AUC", "TopKAccuracy",
+    "MeanAbsoluteError", "MeanSquaredError", "RootMeanSquaredError", "R2Score",
     "Task", "MulticlassTask", "BinaryTask", "RegressionTask",
     "ParameterStore", "TrainingLoop",
     "check_gradients",
     "DataValidationError", "ModelFileError", "TrainingDivergedError",
     "ACTIVATIONS", "LAYERS", "LOSSES", "OPTIMIZERS", "SCHEDULES", "INITIALIZERS", "CALLBACKS",
+    "METRICS",
 ]
