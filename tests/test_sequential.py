@@ -351,3 +351,32 @@ def test_many_samples_times_classes_train_from_class_codes(monkeypatch):
     np.testing.assert_allclose(codes.get_weights()[0], one_hot.get_weights()[0],
                                rtol=1e-5, atol=1e-6)
     assert codes.history["val_accuracy"] == pytest.approx(one_hot.history["val_accuracy"])
+
+
+def test_binary_predictions_follow_the_probabilities():
+    X, y = blobs(n_classes=2)
+    labels = np.array(["no", "yes"])[y]
+    model = sn.Sequential([sn.Dense(8, activation="tanh"), sn.Dense(1)],
+                          loss="binary_cross_entropy", seed=0, optimizer=sn.Adam(lr=0.05))
+    model.fit(X, labels, epochs=20)
+    proba = model.predict_proba(X)
+    np.testing.assert_array_equal(model.predict(X), np.where(proba[:, 1] > 0.5, "yes", "no"))
+    assert np.mean(model.predict(X) == labels) == model.evaluate(X, labels)["accuracy"] > 0.9
+
+
+def test_two_column_one_hot_rows_are_read_as_one_hot():
+    X, y = blobs(n_classes=2)
+    a, b = mlp(n_out=2), mlp(n_out=2)
+    a.fit(X, y, epochs=2)
+    b.fit(X, np.eye(2)[y], epochs=2)
+    np.testing.assert_array_equal(a.get_weights()[0], b.get_weights()[0])
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([0.0, 1.0, np.nan, 1.0], "y contains NaN at index 2"),
+    (np.array([1, None, 0, 1], dtype=object), r"y has a missing label \(None\) at index 1"),
+    (np.array([1, "1", 0, 1], dtype=object), "y mixes label types: index 0 is an integer"),
+])
+def test_bad_labels_are_named_by_index(labels, message):
+    with pytest.raises(sn.DataValidationError, match=message):
+        mlp(n_out=2).fit(np.ones((4, 4)), labels)

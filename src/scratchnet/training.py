@@ -83,8 +83,6 @@ class TrainingLoop:
         model = self.model
         model.stop_training = False
         run_history = History()
-        if epochs == 0:
-            return run_history
         for cb in self.callbacks:
             cb.on_train_begin(model)
         first = model.history.epochs
