@@ -30,6 +30,7 @@ import json
 import os
 import stat
 import tempfile
+import tokenize
 import zipfile
 
 import numpy as np
@@ -221,12 +222,22 @@ def _read_member(archive, info, shape, dtype, max_bytes=None):
     ``dtype`` is a dtype or a string of accepted kinds.
     """
     with archive.open(info) as f:
-        version = np.lib.format.read_magic(f)
+        try:
+            version = np.lib.format.read_magic(f)
+        except ValueError:
+            raise ModelFileError(f"member {info.filename!r} is not a .npy array") from None
         if version not in ((1, 0), (2, 0), (3, 0)):
             raise ModelFileError(f"member {info.filename!r}: unsupported .npy version {version}")
         read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
                        else np.lib.format.read_array_header_2_0)
-        found_shape, fortran, found_dtype = read_header(f)
+        try:
+            found_shape, fortran, found_dtype = read_header(f)
+        except (ValueError, SyntaxError, TypeError, OverflowError, MemoryError,
+                tokenize.TokenError) as exc:
+            # NumPy parses this dictionary with Python's tokenizer and literal_eval,
+            # whose errors say nothing useful about a model file.
+            raise ModelFileError(f"member {info.filename!r} has a damaged .npy header "
+                                 f"({type(exc).__name__})") from None
         if found_dtype.hasobject:
             raise ModelFileError(f"member {info.filename!r} holds Python objects (pickles), "
                                  "which scratchnet never writes nor reads")
