@@ -143,6 +143,19 @@ def _object_as_float(A, name):
     return A.astype(np.float64)
 
 
+def _reshape_hint(A, n_features):
+    """How to make a 1-D ``A`` 2-D, given the number of features expected (if known)."""
+    if n_features is None:
+        return (" Use X.reshape(-1, 1) for a single feature or X.reshape(1, -1) for a "
+                "single sample.")
+    if n_features == 1:
+        return " The model expects a single feature: use X.reshape(-1, 1)."
+    if len(A) == n_features:
+        return (f" The model expects {n_features} features: use X.reshape(1, -1) for a "
+                "single sample.")
+    return f" The model expects rows of {n_features} features."
+
+
 def check_X(X, dtype, name="X", n_features=None):
     """Return ``X`` as a C-contiguous 2-D finite array of ``dtype``.
 
@@ -171,8 +184,7 @@ def check_X(X, dtype, name="X", n_features=None):
     if np.iscomplexobj(A):
         raise DataValidationError(f"{name} must be real; got complex dtype {A.dtype}.")
     if A.ndim != 2:
-        hint = (" Use X.reshape(-1, 1) for a single feature or X.reshape(1, -1) for a "
-                "single sample." if A.ndim == 1 else "")
+        hint = _reshape_hint(A, n_features) if A.ndim == 1 else ""
         raise DataValidationError(
             f"{name} must be a 2-D array of shape (n_samples, n_features); got shape "
             f"{A.shape}.{hint}"
