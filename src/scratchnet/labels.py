@@ -15,7 +15,7 @@ def as_label_vector(y, name="y"):
 
     Accepts a column vector. Object arrays (pandas string or categorical
     columns, Python lists of strings) become fixed-width strings when every
-    label is a string, integers when every label is an integer. A missing
+    label is a string, booleans or integers when every label is one. A missing
     label (None, NaN) or a mix of types (``[1, "1"]``) is refused, naming the
     first offending index.
     """
@@ -38,6 +38,8 @@ def _from_objects(y, name):
     for i, label in enumerate(y):
         if _is_missing(label):
             raise DataValidationError(f"{name} has a missing label ({label!r}) at index {i}.")
+    if len(y) and all(isinstance(label, (bool, np.bool_)) for label in y):
+        return y.astype(bool)
     kinds = [(str, "a string"), (numbers.Integral, "an integer"), (numbers.Real, "a number")]
     for kind, _ in kinds:
         if all(isinstance(label, kind) and not isinstance(label, bool) for label in y):
