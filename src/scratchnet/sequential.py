@@ -6,11 +6,13 @@ their parameters, the task head (``scratchnet.tasks``) gives outputs their
 meaning, and :class:`~scratchnet.training.TrainingLoop` runs the epochs.
 """
 
+import os
+
 import numpy as np
 
 from ._validation import check_option, check_scalar, check_X
 from .callbacks import History
-from .errors import DataValidationError
+from .errors import DataValidationError, ModelFileError
 from .inference import forward_in_chunks
 from . import model_state
 from .layers import Layer
@@ -463,7 +465,11 @@ class Sequential:
         ModelFileError
             If the file cannot be written; an earlier file at ``path`` is kept.
         """
-        write_archive(path, *model_state.capture(self))
+        try:
+            content, arrays = model_state.capture(self)
+        except ModelFileError as exc:
+            raise ModelFileError(f"cannot save the model to {os.fspath(path)}: {exc}") from None
+        write_archive(path, content, arrays)
 
     def __repr__(self):
         inner = ", ".join(repr(l) for l in self.layers)

@@ -315,12 +315,13 @@ class RegressionTask(Task):
 
     def encode(self, y, dtype, name="y"):
         y = _numeric_targets(y, name)
+        shape = y.shape
         y = np.ascontiguousarray(y.reshape(len(y), -1), dtype=dtype)
         if y.shape[1] != self.n_outputs:
             raise DataValidationError(
                 f"{name} has {y.shape[1]} target columns; the model predicts {self.n_outputs}."
             )
-        check_finite(y, name)
+        check_finite(y.reshape(shape), name)  # positions as given: "index i" for a vector
         return y
 
     def decide(self, Z):

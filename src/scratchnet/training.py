@@ -183,6 +183,13 @@ class TrainingLoop:
             loss_sum += value * (stop - start) if per_sample else value
             if live:
                 bar.update(1, loss=loss_sum / stop)
+        # Each batch's loss is measured before its update, so the epoch's last
+        # update would otherwise go unchecked: parameters that overflow there
+        # give NaN predictions, and the next epoch would diverge at its first
+        # batch with nothing sane left to roll back to.
+        after = loss.forward(forward(xb, False), yb, wb)
+        if not math.isfinite(after):
+            raise self._diverged(f"the loss became {after} after the epoch's last update")
         logs = {"loss": loss_sum / n}
         if outputs is not None:
             # The outputs are in batch order: the targets of the same rows.
