@@ -78,9 +78,10 @@ class EarlyStopping(Callback):
     improves when it beats the best by more than ``min_delta``. After
     ``patience`` epochs in a row without improvement, training stops (with
     ``patience=3``, the third non-improving epoch is the last). When it stops
-    and ``restore_best_weights`` is set, the weights of the best epoch are put
-    back; a run that reaches its last epoch keeps its last weights, as in
-    Keras.
+    At the end of training, when ``restore_best_weights`` is set, the weights
+    of the best epoch are put back, whether training stopped early or ran
+    all its epochs, as Keras 3 does. (Keras's default is False; scratchnet's
+    is True.)
 
     Parameters
     ----------
@@ -94,7 +95,7 @@ class EarlyStopping(Callback):
         Whether lower or higher is better; "auto" decides from the name
         (see the module's docstring).
     restore_best_weights : bool, default True
-        When stopping early, put back the weights of the best epoch.
+        At the end of training, put back the weights of the best epoch.
 
     Attributes
     ----------
@@ -133,11 +134,11 @@ class EarlyStopping(Callback):
             if self._wait >= self.patience:
                 self.stopped_epoch = epoch
                 model.stop_training = True
-                if self.restore_best_weights and self._best_weights is not None:
-                    model.set_weights(self._best_weights)
 
     def on_train_end(self, model):
         self.best = self._sign * self.best
+        if self.restore_best_weights and self._best_weights is not None:
+            model.set_weights(self._best_weights)
 
 
 def _sign(monitor, mode):
