@@ -11,6 +11,7 @@ from .gradcheck import check_gradients
 from .initializers import INITIALIZERS, GlorotUniform, HeNormal, Initializer, StandardNormal
 from .layers import (ACTIVATIONS, LAYERS, Activation, Dense, Dropout, Identity, Layer, LeakyReLU,
                      ReLU, Sigmoid, Softmax, Tanh)
+from .layers import ELU, GELU, BatchNorm, SiLU, Softplus, Swish
 from .loading import load
 from .losses import LOSSES, MSE, BinaryCrossEntropy, CrossEntropy, Loss
 from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, RMSprop
@@ -25,6 +26,7 @@ __all__ = [
     "__version__", "Sequential", "load", "datasets", "preprocessing",
     "Layer", "Activation", "Dense", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax",
     "Identity", "Dropout",
+    "GELU", "SiLU", "Swish", "ELU", "Softplus", "BatchNorm",
     "Initializer", "StandardNormal", "GlorotUniform", "HeNormal",
     "Loss", "MSE", "BinaryCrossEntropy", "CrossEntropy",
     "Optimizer", "SGD", "Adam", "RMSprop",
