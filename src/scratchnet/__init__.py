@@ -14,7 +14,7 @@ from .layers import (ACTIVATIONS, LAYERS, Activation, Dense, Dropout, Identity, 
 from .layers import ELU, GELU, BatchNorm, SiLU, Softplus, Swish
 from .loading import load
 from .losses import LOSSES, MSE, BinaryCrossEntropy, CrossEntropy, Loss
-from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, RMSprop
+from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from .parameters import ParameterStore
 from .schedules import SCHEDULES, CosineDecay, ExponentialDecay, Schedule, StepDecay
 from .sequential import Sequential
@@ -29,7 +29,7 @@ __all__ = [
     "GELU", "SiLU", "Swish", "ELU", "Softplus", "BatchNorm",
     "Initializer", "StandardNormal", "GlorotUniform", "HeNormal",
     "Loss", "MSE", "BinaryCrossEntropy", "CrossEntropy",
-    "Optimizer", "SGD", "Adam", "RMSprop",
+    "Optimizer", "SGD", "Adam", "RMSprop", "AdamW", "Adagrad",
     "Schedule", "StepDecay", "ExponentialDecay", "CosineDecay",
     "Callback", "EarlyStopping", "History",
     "Task", "MulticlassTask", "BinaryTask", "RegressionTask",
