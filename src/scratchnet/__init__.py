@@ -6,6 +6,7 @@
 
 from ._version import __version__
 from .callbacks import CALLBACKS, Callback, EarlyStopping, History
+from .diagnostics import Diagnostics, DiagnosticsReport, NaNSentinel, diagnose
 from .errors import DataValidationError, ModelFileError, TrainingDivergedError
 from .gradcheck import check_gradients
 from .initializers import INITIALIZERS, GlorotUniform, HeNormal, Initializer, StandardNormal
@@ -20,7 +21,7 @@ from .schedules import SCHEDULES, CosineDecay, ExponentialDecay, Schedule, StepD
 from .sequential import Sequential
 from .tasks import BinaryTask, MulticlassTask, RegressionTask, Task
 from .training import TrainingLoop
-from . import datasets, preprocessing  # noqa: E402  (light: NumPy and the stdlib only)
+from . import datasets, model_copy, preprocessing  # noqa: E402  (light: NumPy and the stdlib only)
 
 __all__ = [
     "__version__", "Sequential", "load", "datasets", "preprocessing",
@@ -35,6 +36,7 @@ __all__ = [
     "Task", "MulticlassTask", "BinaryTask", "RegressionTask",
     "ParameterStore", "TrainingLoop",
     "check_gradients",
+    "Diagnostics", "DiagnosticsReport", "NaNSentinel", "diagnose",
     "DataValidationError", "ModelFileError", "TrainingDivergedError",
     "ACTIVATIONS", "LAYERS", "LOSSES", "OPTIMIZERS", "SCHEDULES", "INITIALIZERS", "CALLBACKS",
 ]
