@@ -21,7 +21,7 @@ from .schedules import SCHEDULES, CosineDecay, ExponentialDecay, Schedule, StepD
 from .sequential import Sequential
 from .tasks import BinaryTask, MulticlassTask, RegressionTask, Task
 from .training import TrainingLoop
-from . import datasets, model_copy, preprocessing  # noqa: E402  (light: NumPy and the stdlib only)
+from . import datasets, export_numpy, inference, model_copy, preprocessing  # noqa: E402  (light: NumPy and the stdlib only)
 
 __all__ = [
     "__version__", "Sequential", "load", "datasets", "preprocessing",
