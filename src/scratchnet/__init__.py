@@ -14,6 +14,7 @@ from .layers import (ACTIVATIONS, LAYERS, Activation, Dense, Dropout, Identity, 
                      ReLU, Sigmoid, Softmax, Tanh)
 from .layers import ELU, GELU, BatchNorm, SiLU, Softplus, Swish
 from .loading import load
+from .lr_finder import LRFinderResult, lr_find
 from .losses import LOSSES, MSE, BinaryCrossEntropy, CrossEntropy, Loss
 from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from .parameters import ParameterStore
@@ -21,7 +22,7 @@ from .schedules import SCHEDULES, CosineDecay, ExponentialDecay, Schedule, StepD
 from .sequential import Sequential
 from .tasks import BinaryTask, MulticlassTask, RegressionTask, Task
 from .training import TrainingLoop
-from . import datasets, export_numpy, inference, model_copy, preprocessing  # noqa: E402  (light: NumPy and the stdlib only)
+from . import datasets, export_numpy, inference, lr_finder, model_copy, preprocessing  # noqa: E402  (light: NumPy and the stdlib only)
 
 __all__ = [
     "__version__", "Sequential", "load", "datasets", "preprocessing",
@@ -37,6 +38,7 @@ __all__ = [
     "ParameterStore", "TrainingLoop",
     "check_gradients",
     "Diagnostics", "DiagnosticsReport", "NaNSentinel", "diagnose",
+    "lr_find", "LRFinderResult",
     "DataValidationError", "ModelFileError", "TrainingDivergedError",
     "ACTIVATIONS", "LAYERS", "LOSSES", "OPTIMIZERS", "SCHEDULES", "INITIALIZERS", "CALLBACKS",
 ]
