@@ -107,29 +107,33 @@ def test_plot_over_epochs():
         diagnostics.plot("nope")
 
 
-class _PoisonAt(sn.Identity):
-    """Identity that returns NaN in its forward (or inf in its backward) from the k-th training call."""
+def _poison_at(k, where):
+    """An Identity that returns NaN in its forward (or inf in its backward) from its k-th
+    training call (defined per test, so the registry-wide layer tests never see it)."""
 
-    def __init__(self, k=3, where="forward"):
-        super().__init__()
-        self.k, self.where, self.calls = k, where, 0
+    class _PoisonAt(sn.Identity):
+        def __init__(self, k=3, where="forward"):
+            super().__init__()
+            self.k, self.where, self.calls = k, where, 0
 
-    def forward(self, X, training=False):
-        self.calls += training
-        if training and self.where == "forward" and self.calls >= self.k:
-            return np.full_like(X, np.nan)
-        return X
+        def forward(self, X, training=False):
+            self.calls += training
+            if training and self.where == "forward" and self.calls >= self.k:
+                return np.full_like(X, np.nan)
+            return X
 
-    def backward(self, dY):
-        if self.where == "backward" and self.calls >= self.k:
-            return np.full_like(dY, np.inf)
-        return dY
+        def backward(self, dY):
+            if self.where == "backward" and self.calls >= self.k:
+                return np.full_like(dY, np.inf)
+            return dY
+
+    return _PoisonAt(k, where)
 
 
 @pytest.mark.parametrize("where", ["forward", "backward"])
 def test_sentinel_names_the_layer_and_the_operation(where):
     X, y = _data()
-    model = sn.Sequential([sn.Dense(8, activation="relu"), _PoisonAt(k=3, where=where),
+    model = sn.Sequential([sn.Dense(8, activation="relu"), _poison_at(3, where),
                            sn.Dense(4, activation="relu"), sn.Dense(2)], seed=0)
     with pytest.raises(sn.TrainingDivergedError) as info:
         with sn.NaNSentinel(model) as sentinel:
