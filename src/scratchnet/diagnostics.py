@@ -36,6 +36,7 @@ import math
 
 import numpy as np
 
+from ._validation import check_scalar
 from .callbacks import Callback
 from .errors import TrainingDivergedError
 from .layers import ReLU, Sigmoid, Tanh
@@ -213,8 +214,6 @@ class Diagnostics(Callback):
     aliases = ("diagnostics",)
 
     def __init__(self, X, y, every=1, print_fn=None):
-        from ._validation import check_scalar
-
         self.X = X
         self.y = y
         self.every = check_scalar(every, "every", "Diagnostics", kind=int, low=1)
