@@ -52,7 +52,7 @@ def check_scalar(value, name, owner, kind=float, low=None, high=None, closed="bo
     type_name = "an int" if kind is int else "a float"
     ok_type = isinstance(value, numbers.Integral if kind is int else numbers.Real)
     ok_type = ok_type and not isinstance(value, bool)
-    inside = False
+    inside = too_big = False
     if ok_type:
         try:
             value = int(value) if kind is int else float(value)
@@ -60,14 +60,15 @@ def check_scalar(value, name, owner, kind=float, low=None, high=None, closed="bo
             ok_type = False
         inside = ok_type and not (kind is float and math.isnan(value))
         # NumPy takes no larger integers (seeds, sizes, counts).
-        inside = inside and not (kind is int and not -2**63 <= value < 2**63)
+        too_big = kind is int and ok_type and not -2**63 <= value < 2**63
+        inside = inside and not too_big
         if low is not None:
             inside &= value >= low if closed in ("both", "left") else value > low
         if high is not None:
             inside &= value <= high if closed in ("both", "right") else value < high
     if not inside:
         none = " or None" if allow_none else ""
-        limit = " (integers must fit in 64 bits)" if ok_type and kind is int else ""
+        limit = " (integers must fit in 64 bits)" if ok_type and too_big else ""
         raise ValueError(
             f"The '{name}' parameter of {owner} must be {type_name} in the range "
             f"{_interval(low, high, closed)}{none}. Got {value!r} instead{limit}."

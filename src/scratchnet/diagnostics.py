@@ -237,7 +237,7 @@ class Diagnostics(Callback):
             self.print_fn(f"Epoch {number}\n{report}")
 
     def series(self, column):
-        """``(epochs, {layer label: values})`` of one column over the reports (layers where it applies)."""
+        """``(epochs, {layer label: values})`` of one column, for the layers where it applies."""
         epochs = [epoch for epoch, _ in self.reports]
         curves = {}
         for _, report in self.reports:

@@ -210,7 +210,7 @@ if __name__ == "__main__":
 
 
 def export_numpy(model, path):
-    """Write ``path``: a NumPy-only Python module whose ``predict``/``predict_proba`` equal the model's.
+    """Write ``path``, a NumPy-only module whose ``predict``/``predict_proba`` equal the model's.
 
     Parameters
     ----------

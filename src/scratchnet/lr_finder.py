@@ -77,7 +77,7 @@ class LRFinderResult:
         return {"steepest": float(self.lrs[steepest]), "min/10": min_10}
 
     def plot(self, ax=None):
-        """The smoothed loss against the rate (log scale), the suggestion marked; returns the axes."""
+        """The smoothed loss against the rate (log scale), the suggestion marked; returns the ax."""
         from .plotting import new_axes
 
         ax = new_axes(ax)

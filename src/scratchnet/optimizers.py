@@ -345,7 +345,7 @@ class RMSprop(Optimizer):
 
 
 class Adagrad(Optimizer):
-    """Adagrad (Duchi, Hazan & Singer, 2011, https://jmlr.org/papers/v12/duchi11a.html), as PyTorch's.
+    """Adagrad (Duchi, Hazan & Singer, 2011), as PyTorch's: https://jmlr.org/papers/v12/duchi11a.html
 
     Parameters
     ----------

@@ -74,7 +74,12 @@ def write_archive(path, content, arrays):
         "arrays": {name: {"shape": list(a.shape), "dtype": a.dtype.str, "sha256": _digest(a)}
                    for name, a in arrays.items()},
     }
-    header_bytes = np.frombuffer(json.dumps(header, allow_nan=False).encode("utf-8"), np.uint8)
+    try:
+        text = json.dumps(header, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"cannot save the model to {path}: its content is not "
+                             f"JSON-serializable ({exc})") from None
+    header_bytes = np.frombuffer(text.encode("utf-8"), np.uint8)
     members = {"header": header_bytes,
                "checksum": np.frombuffer(_digest(header_bytes).encode("ascii"), np.uint8),
                **arrays}

@@ -85,7 +85,7 @@ def _erfc_large(y):
 
 
 def erf(x):
-    """The error function :math:`\\operatorname{erf}(x) = \\frac{2}{\\sqrt\\pi}\\int_0^x e^{-t^2} dt`.
+    """The error function, :math:`\\frac{2}{\\sqrt\\pi}\\int_0^x e^{-t^2} dt`.
 
     Parameters
     ----------

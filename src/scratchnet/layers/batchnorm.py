@@ -9,7 +9,7 @@ __all__ = ["BatchNorm"]
 
 
 class BatchNorm(Layer):
-    """Batch normalization (Ioffe & Szegedy, https://arxiv.org/abs/1502.03167), as PyTorch's ``BatchNorm1d``.
+    """Batch normalization, as PyTorch's ``BatchNorm1d`` (https://arxiv.org/abs/1502.03167).
 
     Parameters
     ----------

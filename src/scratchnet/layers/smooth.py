@@ -40,7 +40,8 @@ class GELU(Activation):
     :math:`t = \\tanh u`, :math:`y = \\tfrac12 x (1 + t)` and
 
     .. math::
-        \\frac{dy}{dx} = \\tfrac12 (1 + t) + \\tfrac12 x (1 - t^2) \\sqrt{2/\\pi}\\,(1 + 3 \\cdot 0.044715 x^2).
+        \\frac{dy}{dx} = \\tfrac12 (1 + t)
+            + \\tfrac12 x (1 - t^2) \\sqrt{2/\\pi}\\,(1 + 3 \\cdot 0.044715 x^2).
 
     Examples
     --------
