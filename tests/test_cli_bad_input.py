@@ -88,7 +88,7 @@ CASES = [
     ("--batch-size 0", TRAIN + ["--batch-size", "0"], "'--batch-size' parameter"),
     ("--val + --test >= 1", TRAIN + ["--val", "0.5", "--test", "0.5"], "must sum to less than 1"),
     ("--activation", TRAIN + ["--activation", "no_such"],
-     "The '--activation' parameter of scratchnet train must be one of 'identity'"),
+     "The '--activation' parameter of scratchnet train must be one of 'elu', 'gelu', 'identity'"),
     ("--optimizer", TRAIN + ["--optimizer", "lbfgs"], "'--optimizer' parameter"),
     ("--early-stopping without validation", TRAIN + ["--early-stopping", "3", "--val", "0"],
      "it needs --val > 0"),

@@ -50,6 +50,14 @@ EXAMPLES = {
     sn.TopKAccuracy: lambda: sn.TopKAccuracy(k=3),
     sn.MeanAbsoluteError: sn.MeanAbsoluteError, sn.MeanSquaredError: sn.MeanSquaredError,
     sn.RootMeanSquaredError: sn.RootMeanSquaredError, sn.R2Score: sn.R2Score,
+    sn.GELU: lambda: sn.GELU(approximate="tanh"), sn.SiLU: sn.SiLU,
+    sn.ELU: lambda: sn.ELU(alpha=0.5), sn.Softplus: lambda: sn.Softplus(beta=2.0, threshold=5.0),
+    sn.BatchNorm: lambda: sn.BatchNorm(momentum=0.3, eps=1e-3),
+    sn.AdamW: lambda: sn.AdamW(lr=0.01, beta1=0.8, beta2=0.99, eps=1e-6, weight_decay=0.2,
+                               clipnorm=3.0),
+    sn.Adagrad: lambda: sn.Adagrad(lr=0.02, eps=1e-6, initial_accumulator_value=0.1,
+                                   weight_decay=0.1, clipnorm=2.0),
+    sn.Diagnostics: lambda: sn.Diagnostics([[0.0, 1.0]], [0], every=2),
 }
 
 
@@ -117,7 +125,8 @@ def test_names_are_found_whatever_their_case(kind, name, cls):
 
 def test_an_unknown_name_lists_the_valid_ones():
     with pytest.raises(ValueError, match=r"'optimizer' parameter of Sequential must be one of "
-                       r"'adam', 'rmsprop', 'sgd' \(any case\) or a optimizer instance"):
+                       r"'adagrad', 'adam', 'adamw', 'rmsprop', 'sgd' \(any case\) or a optimizer "
+                       r"instance"):
         sn.Sequential([sn.Dense(2)], optimizer="adamax")
 
 

@@ -399,6 +399,31 @@ class Sequential:
                                   allow_none=True)
         return forward_in_chunks(self, X, chunk=batch_size)
 
+    # -- learning tools (each in its own module) ------------------------------
+    def diagnose(self, X, y):
+        """Per-layer gradients, updates and activations of one step, on a copy.
+
+        See :func:`scratchnet.diagnostics.diagnose`.
+        """
+        from .diagnostics import diagnose
+        return diagnose(self, X, y)
+
+    def explain_step(self, X, y, print_fn=print):
+        """Print one training step as equations with shapes and numbers, on a copy.
+
+        See :func:`scratchnet.explain.explain_step`.
+        """
+        from .explain import explain_step
+        return explain_step(self, X, y, print_fn=print_fn)
+
+    def export_numpy(self, path):
+        """Write a NumPy-only Python file that predicts exactly as this model.
+
+        See :func:`scratchnet.export_numpy.export_numpy`.
+        """
+        from .export_numpy import export_numpy
+        return export_numpy(self, path)
+
     # -- weights, description, persistence ------------------------------------
     def get_weights(self):
         """Copies of the parameters: ``[W1 (n_in, n_out), b1 (n_out,), W2, b2, ...]``."""
