@@ -17,17 +17,17 @@ class Jump(sn.Schedule):
 
 
 class Interrupt(sn.Layer):
-    """The identity, raising KeyboardInterrupt at its ``at``-th training call."""
+    """The identity, raising ``error`` (KeyboardInterrupt) at its ``at``-th training call."""
 
-    def __init__(self, at):
+    def __init__(self, at, error=KeyboardInterrupt):
         super().__init__()
-        self.at, self.calls = at, 0
+        self.at, self.calls, self.error = at, 0, error
 
     def forward(self, X, training=False):
         if training:
             self.calls += 1
             if self.calls == self.at:
-                raise KeyboardInterrupt
+                raise self.error
         return X
 
     def backward(self, dY):
@@ -85,14 +85,15 @@ def test_a_non_finite_validation_loss_rolls_back_too():
     assert_same_state(state_of(model), before)
 
 
-def test_an_interrupted_epoch_leaves_the_model_at_the_last_completed_one():
+@pytest.mark.parametrize("error", [KeyboardInterrupt, MemoryError, ValueError])
+def test_an_interrupted_epoch_leaves_the_model_at_the_last_completed_one(error):
     X, y = data()
-    layer = Interrupt(at=15)                                 # epoch 2, batch 5
+    layer = Interrupt(at=15, error=error)                   # epoch 2, batch 5
     model = sn.Sequential([layer, sn.Dense(6, activation="tanh"), sn.Dropout(0.3), sn.Dense(2)],
                           seed=4)
     model.fit(X, y, epochs=1, batch_size=20)
     before = state_of(model)
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(error):
         model.fit(X, y, epochs=2, batch_size=20)
     assert_same_state(state_of(model), before)
     layer.at = 0                                             # resume: as if never interrupted

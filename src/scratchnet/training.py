@@ -65,12 +65,12 @@ class TrainingLoop:
 
     At the start of every epoch the loop keeps the parameters, the layers'
     state (running statistics), the optimizer's state and the generator's
-    state. If the epoch diverges (a
-    non-finite training loss, a non-finite validation loss, or parameters that
-    stop being finite) or is interrupted (``KeyboardInterrupt``), all of it is
-    put back before the error propagates: the model is exactly as it was at
-    the end of the last completed epoch, and a ``fit`` with a smaller rate
-    starts from there.
+    state. If the epoch diverges (a non-finite training loss, a non-finite
+    validation loss, or parameters that stop being finite), is interrupted
+    (``KeyboardInterrupt``) or fails with any other error, all of it is put
+    back before the error propagates: the model is exactly as it was at the
+    end of the last completed epoch, and a ``fit`` with a smaller rate starts
+    from there.
     """
 
     def __init__(self, model, X, Y, batch_size=32, shuffle=True, sample_weight=None,
@@ -127,7 +127,9 @@ class TrainingLoop:
                 if self.validation is not None:
                     logs.update({f"val_{k}": v for k, v in model.scores(*self.validation).items()})
             self._check_epoch(logs)
-        except (TrainingDivergedError, KeyboardInterrupt):
+        except BaseException:
+            # Whatever stops an epoch half-way (divergence, Ctrl-C, an error in
+            # a layer) leaves the model as it was at the epoch's start.
             self._roll_back(checkpoint)
             bar.close()
             raise
