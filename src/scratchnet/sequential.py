@@ -21,6 +21,7 @@ from .metrics import compute_metrics, get_metric, metric_spec
 from .optimizers import get_optimizer
 from .parameters import ParameterStore
 from .registry import deserialize, serialize
+from .sample_weights import training_weights
 from .serialization import write_archive
 from .summary import format_summary
 from .training import TrainingLoop
@@ -236,7 +237,7 @@ class Sequential:
         X, Y = self.prepare(X, y, fit_targets=True)
         for metric in self.metrics:
             metric.check(self.task)
-        weight = self._sample_weights(y, len(X), sample_weight, class_weight)
+        weight = training_weights(self.task, Y, self.dtype, sample_weight, class_weight)
         if validation_data is not None:
             if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
                 raise DataValidationError("validation_data must be a tuple (X_val, y_val)")
@@ -288,50 +289,6 @@ class Sequential:
         elif not self.task.fitted:
             raise RuntimeError("the model is not fitted yet: call fit first")
         return X, self.task.encode(y_arr, self.dtype, y_name)
-
-    def _sample_weights(self, y, n, sample_weight, class_weight):
-        weight = None
-        if sample_weight is not None:
-            weight = np.asarray(sample_weight)
-            if weight.shape != (n,) or weight.dtype.kind not in "biuf":
-                raise DataValidationError(
-                    f"sample_weight must be a numeric array of shape ({n},); got "
-                    f"{weight.dtype} of shape {weight.shape}.")
-            weight = weight.astype(self.dtype)
-            from ._validation import check_finite
-
-            check_finite(weight, "sample_weight")
-            if (weight < 0).any():
-                i = int(np.flatnonzero(weight < 0)[0])
-                raise DataValidationError(f"sample_weight must be >= 0; index {i} is {weight[i]}.")
-        if class_weight is not None:
-            per_class = self._class_weights(y, class_weight)
-            weight = per_class if weight is None else weight * per_class
-        if weight is not None and not weight.any():
-            raise DataValidationError("the sample weights are all zero: nothing to learn from.")
-        return weight
-
-    def _class_weights(self, y, class_weight):
-        if not self.task.is_classifier:
-            raise DataValidationError("class_weight applies to classifiers only")
-        codes = self.task.encode(y, np.float64)
-        codes = codes.argmax(axis=1) if codes.ndim == 2 and codes.shape[1] > 1 else (
-            codes.reshape(len(codes), -1)[:, 0].astype(np.intp))
-        classes = self.task.classes_
-        if isinstance(class_weight, str):
-            check_option(class_weight, "class_weight", "fit", ("balanced",))
-            counts = np.bincount(codes, minlength=len(classes))
-            table = np.where(counts > 0, len(codes) / (len(classes) * np.maximum(counts, 1)), 0.0)
-        elif isinstance(class_weight, dict):
-            unknown = [k for k in class_weight if k not in classes.tolist()]
-            if unknown:
-                raise DataValidationError(f"class_weight names unknown classes {unknown}; the "
-                                          f"classes are {classes.tolist()}.")
-            table = np.array([float(class_weight.get(c, 1.0)) for c in classes.tolist()])
-        else:
-            raise DataValidationError("class_weight must be a dict {label: weight} or "
-                                      f"'balanced'; got {class_weight!r}.")
-        return table[codes].astype(self.dtype)
 
     # -- inference -------------------------------------------------------------
     def _check_predict(self, X):
