@@ -107,6 +107,21 @@ class Sequential:
             raise AttributeError("classes_ is known once a classifier has been fitted")
         return self._targets.classes_
 
+    @property
+    def rng(self):
+        """The model's random generator: initial weights, then shuffling and dropout."""
+        return self._rng
+
+    def parameter_buffers(self):
+        """The flat buffers the optimizer updates: ``([params], [grads])``.
+
+        Every layer's ``params`` and ``grads`` are views into these two arrays,
+        so optimizer state saved for them (``optimizer.state_arrays()``) has
+        their shapes.
+        """
+        self._require_built()
+        return [self._params], [self._grads]
+
     def build(self, input_dim):
         """Create all parameters for inputs of width ``input_dim``.
 
