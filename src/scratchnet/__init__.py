@@ -15,11 +15,12 @@ from .losses import LOSSES, MSE, BinaryCrossEntropy, CrossEntropy, Loss
 from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, RMSprop
 from .schedules import CosineDecay, ExponentialDecay, Schedule, StepDecay
 from .sequential import Sequential
+from .ensemble import Ensemble
 from .serialization import load
 from . import datasets, preprocessing  # noqa: E402  (light: NumPy and the stdlib only)
 
 __all__ = [
-    "Sequential", "load", "datasets", "preprocessing",
+    "Sequential", "Ensemble", "load", "datasets", "preprocessing",
     "Layer", "Dense", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "Identity", "Dropout",
     "Loss", "MSE", "BinaryCrossEntropy", "CrossEntropy",
     "Optimizer", "SGD", "Adam", "RMSprop",

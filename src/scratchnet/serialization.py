@@ -33,6 +33,8 @@ __all__ = ["save_model", "load"]
 
 FORMAT = "scratchnet-model"
 FORMAT_VERSION = 1
+#: The header marker of an ensemble file (``scratchnet.ensemble.persistence``).
+ENSEMBLE_FORMAT = "scratchnet-ensemble"
 
 
 def _digest(array):
@@ -84,7 +86,7 @@ def save_model(model, path):
 
 
 def load(path):
-    """Load a model saved with ``Sequential.save``.
+    """Load a model saved with ``Sequential.save`` (or an ensemble saved with ``Ensemble.save``).
 
     Never unpickles anything (``allow_pickle=False``). The returned model
     predicts exactly as the saved one, and continuing to ``fit`` it gives the
@@ -124,9 +126,10 @@ def _restore(arrays):
         header = json.loads(arrays.pop("header").tobytes().decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ModelFileError(f"the header is not valid JSON ({exc})") from None
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
+    is_ensemble = isinstance(header, dict) and header.get("format") == ENSEMBLE_FORMAT
+    if not isinstance(header, dict) or header.get("format") not in (FORMAT, ENSEMBLE_FORMAT):
         raise ModelFileError("not a scratchnet model file (wrong format marker)")
-    if header.get("format_version") != FORMAT_VERSION:
+    if not is_ensemble and header.get("format_version") != FORMAT_VERSION:
         raise ModelFileError(
             f"model file format version {header.get('format_version')} is not supported by "
             f"scratchnet {__version__} (which reads version {FORMAT_VERSION})"
@@ -137,6 +140,10 @@ def _restore(arrays):
     for name, array in arrays.items():
         if list(array.shape) != header["shapes"][name] or _digest(array) != header["digests"][name]:
             raise ModelFileError(f"array {name!r} does not match its checksum: the file was altered")
+    if is_ensemble:
+        from .ensemble.persistence import restore_ensemble
+
+        return restore_ensemble(header, arrays)
 
     model = Sequential.from_config(header["config"])
     params = arrays["params"]
