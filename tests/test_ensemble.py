@@ -88,10 +88,10 @@ def test_seed_sequences_seed_generators_like_sequential(moons):
             assert _rel_error(a, b) < 1e-5
 
 
-@pytest.mark.parametrize("act", ["relu", "sigmoid"])
-def test_different_widths_compute_each_unpadded_network(moons, act):
+@pytest.mark.parametrize("act,dropout", [("relu", 0.2), ("sigmoid", 0.0), ("sigmoid", 0.2)])
+def test_different_widths_compute_each_unpadded_network(moons, act, dropout):
     X, y = moons
-    templates = [_template(sn.Adam(lr=0.01), dropout=0.2, hidden=h, act=act)
+    templates = [_template(sn.Adam(lr=0.01), dropout=dropout, hidden=h, act=act)
                  for h in [(3, 9), (10, 2), (5, 5)]]
     ensemble = sn.Ensemble(templates, seeds=[11, 12, 13])
     ensemble.fit(X, y, epochs=2, batch_size=20)
@@ -201,23 +201,30 @@ def test_save_and_load_the_whole_ensemble(moons, tmp_path):
 
 def test_early_stopping_stops_each_member_as_alone(moons):
     X, y = moons
-    template = _template(sn.Adam(lr=0.05))
-    ensemble = sn.Ensemble(template, n_models=3)
-    stop = sn.EarlyStopping(monitor="val_loss", patience=0, min_delta=0.02)
-    runs = ensemble.fit(X, y, epochs=8, batch_size=32, validation_data=(X[:60], y[:60]),
+    template = _template(sn.Adam(lr=0.02))
+    ensemble = sn.Ensemble(template, n_models=4)
+    stop = sn.EarlyStopping(monitor="val_loss", patience=0, min_delta=0.005)
+    runs = ensemble.fit(X, y, epochs=10, batch_size=32, validation_data=(X[:60], y[:60]),
                         callbacks=[stop])
     lengths = []
-    for k in range(3):
+    for k in range(4):
         lone = _lone(template, ensemble.seeds[k])
-        alone = sn.EarlyStopping(monitor="val_loss", patience=0, min_delta=0.02)
-        history = lone.fit(X, y, epochs=8, batch_size=32, validation_data=(X[:60], y[:60]),
+        alone = sn.EarlyStopping(monitor="val_loss", patience=0, min_delta=0.005)
+        history = lone.fit(X, y, epochs=10, batch_size=32, validation_data=(X[:60], y[:60]),
                            callbacks=[alone])
         lengths.append(len(history["loss"]))
         assert len(runs[k]["loss"]) == len(history["loss"])
         for a, b in zip(lone.get_weights(), ensemble.member_weights(k)):
             assert _rel_error(a, b) < 1e-5
         assert ensemble[k].optimizer.iterations == lone.optimizer.iterations
-    assert min(lengths) < 8  # somebody stopped early: the path was exercised
+        # The stopped member kept its optimizer and generator state: it resumes as alone.
+        resumed = ensemble[k]
+        for model in (resumed, lone):
+            model.fit(X, y, epochs=1, batch_size=32)
+        for a, b in zip(lone.get_weights(), resumed.get_weights()):
+            assert _rel_error(a, b) < 1e-5
+    # Some stopped while others went on: the freezing of stopped members was exercised.
+    assert min(lengths) < 10 == max(lengths)
 
 
 def test_divergence_puts_every_member_back(moons):
