@@ -3,8 +3,11 @@
 import numpy as np
 
 from ._validation import check_option, check_scalar
+from .registry import Registered, registry_for
 
-__all__ = ["History", "Callback", "EarlyStopping"]
+__all__ = ["History", "Callback", "EarlyStopping", "CALLBACKS"]
+
+CALLBACKS = registry_for("callback")
 
 
 class History(dict):
@@ -15,14 +18,27 @@ class History(dict):
             self.setdefault(key, []).append(float(value))
 
     @property
+    def history(self):
+        """The per-epoch dict itself, as Keras's ``History.history``."""
+        return self
+
+    @property
     def epochs(self):
         return len(next(iter(self.values()), []))
 
 
-class Callback:
-    """Base class: hooks called by ``Sequential.fit``. Set ``model.stop_training = True`` to stop."""
+class Callback(Registered):
+    """Base class: hooks called by ``Sequential.fit``. Set ``model.stop_training = True`` to stop.
+
+    ``epoch`` is the 0-based index of the epoch within the current ``fit`` call.
+    """
+
+    registry = CALLBACKS
 
     def on_train_begin(self, model):
+        pass
+
+    def on_epoch_begin(self, model, epoch):
         pass
 
     def on_epoch_end(self, model, epoch, logs):
@@ -33,7 +49,15 @@ class Callback:
 
 
 class EarlyStopping(Callback):
-    """Stop when a monitored metric has stopped improving.
+    """Stop when a monitored metric has stopped improving (Keras's semantics).
+
+    After each epoch the monitored value is compared with the best so far: it
+    improves when it beats the best by more than ``min_delta``. After
+    ``patience`` epochs in a row without improvement, training stops (with
+    ``patience=3``, the third non-improving epoch is the last). When it stops
+    and ``restore_best_weights`` is set, the weights of the best epoch are put
+    back; a run that reaches its last epoch keeps its last weights, as in
+    Keras.
 
     Parameters
     ----------
@@ -47,7 +71,7 @@ class EarlyStopping(Callback):
         Whether lower or higher is better; "auto" means "max" for accuracy-like
         metrics and "min" otherwise.
     restore_best_weights : bool, default True
-        At the end, put back the weights of the best epoch.
+        When stopping early, put back the weights of the best epoch.
 
     Attributes
     ----------
@@ -56,6 +80,8 @@ class EarlyStopping(Callback):
         0-based index of the best epoch within this ``fit`` call.
     stopped_epoch : int or None
     """
+
+    aliases = ("early_stopping",)
 
     def __init__(self, monitor="val_loss", patience=5, min_delta=0.0, mode="auto",
                  restore_best_weights=True):
@@ -87,11 +113,11 @@ class EarlyStopping(Callback):
                 self._best_weights = model.get_weights()
         else:
             self._wait += 1
-            if self._wait > self.patience:
+            if self._wait >= self.patience:
                 self.stopped_epoch = epoch
                 model.stop_training = True
+                if self.restore_best_weights and self._best_weights is not None:
+                    model.set_weights(self._best_weights)
 
     def on_train_end(self, model):
         self.best = self._sign * self.best
-        if self.restore_best_weights and self._best_weights is not None:
-            model.set_weights(self._best_weights)

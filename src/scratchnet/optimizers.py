@@ -19,14 +19,17 @@ import math
 
 import numpy as np
 
-from ._validation import check_option, check_scalar
-from .schedules import Schedule, schedule_from_config
+from ._validation import check_scalar
+from .registry import Registered, registry_for
+from .schedules import Schedule
 
 __all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "OPTIMIZERS", "get_optimizer"]
 
+OPTIMIZERS = registry_for("optimizer")
+
 #: Elements per block in the cache-blocked updates: 5 float32 arrays of 256K
 #: elements take 5 MiB, well within a server CPU's L3 cache.
-_BLOCK = 262144
+BLOCK_SIZE = 262144
 
 
 def _blocked(*arrays):
@@ -35,11 +38,12 @@ def _blocked(*arrays):
         yield arrays
         return
     flat = [a.reshape(-1) for a in arrays]
-    for start in range(0, flat[0].size, _BLOCK):
-        yield tuple(a[start:start + _BLOCK] for a in flat)
+    block = BLOCK_SIZE
+    for start in range(0, flat[0].size, block):
+        yield tuple(a[start:start + block] for a in flat)
 
 
-class Optimizer:
+class Optimizer(Registered):
     """Base class: learning rate (or schedule), L2 weight decay, gradient clipping.
 
     Parameters
@@ -59,6 +63,7 @@ class Optimizer:
         Number of updates done.
     """
 
+    registry = OPTIMIZERS
     #: Names of the per-parameter state arrays (e.g. Adam's moments).
     slots = ()
 
@@ -110,22 +115,20 @@ class Optimizer:
     def _update(self, p, g, state, lr):
         raise NotImplementedError
 
-    # -- persistence -------------------------------------------------------
-    def get_config(self):
-        config = {k: getattr(self, k) for k in self._config_keys()}
-        if isinstance(self.lr, Schedule):
-            config["lr"] = {"class": type(self.lr).__name__, "config": self.lr.get_config()}
-        return config
+    # -- state ---------------------------------------------------------------
+    def reset(self):
+        """Forget the running statistics and the update count (a fresh start)."""
+        self.iterations = 0
+        self.state = {}
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        if isinstance(config.get("lr"), dict):
-            config["lr"] = schedule_from_config(config["lr"])
-        return cls(**config)
+    def get_state(self):
+        """A copy of the update count and every state array (see :meth:`set_state`)."""
+        return self.iterations, {k: v.copy() for k, v in self.state_arrays().items()}
 
-    def _config_keys(self):
-        return ("lr", "weight_decay", "clipnorm")
+    def set_state(self, state, params):
+        """Go back to a state taken by :meth:`get_state` for the same ``params``."""
+        iterations, arrays = state
+        self.load_state(iterations, arrays, params)
 
     def state_arrays(self):
         """The state as ``{"<index>/<slot>": array}`` (for model files)."""
@@ -147,11 +150,6 @@ class Optimizer:
                 state[slot][...] = value
             self.state[i] = state
 
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
-
-
 class SGD(Optimizer):
     """Stochastic gradient descent with optional (Nesterov) momentum.
 
@@ -171,6 +169,8 @@ class SGD(Optimizer):
 
     With :math:`\\mu = 0` this is plain :math:`\\theta \\leftarrow \\theta - \\eta g`.
     """
+
+    aliases = ("sgd",)
 
     def __init__(self, lr=0.01, momentum=0.0, nesterov=False, weight_decay=0.0, clipnorm=None):
         super().__init__(lr, weight_decay, clipnorm)
@@ -195,8 +195,6 @@ class SGD(Optimizer):
         np.multiply(g, lr, out=work)
         p -= work
 
-    def _config_keys(self):
-        return super()._config_keys() + ("momentum", "nesterov")
 
 
 class Adam(Optimizer):
@@ -231,6 +229,7 @@ class Adam(Optimizer):
     instead of twelve. The state slots hold :math:`M` and :math:`V`.
     """
 
+    aliases = ("adam",)
     slots = ("m", "v")
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, clipnorm=None):
@@ -260,8 +259,6 @@ class Adam(Optimizer):
         work *= step
         p -= work
 
-    def _config_keys(self):
-        return super()._config_keys() + ("beta1", "beta2", "eps")
 
 
 class RMSprop(Optimizer):
@@ -281,6 +278,7 @@ class RMSprop(Optimizer):
         \\theta \\leftarrow \\theta - \\eta\\, g / (\\sqrt{s} + \\epsilon).
     """
 
+    aliases = ("rmsprop",)
     slots = ("sq",)
 
     def __init__(self, lr=0.001, rho=0.9, eps=1e-8, weight_decay=0.0, clipnorm=None):
@@ -303,16 +301,10 @@ class RMSprop(Optimizer):
         work *= lr
         p -= work
 
-    def _config_keys(self):
-        return super()._config_keys() + ("rho", "eps")
-
-
-OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
 
 
 def get_optimizer(optimizer):
-    """Return an optimizer from a name in ``OPTIMIZERS`` (default settings) or an instance."""
+    """Return an optimizer from a name in ``OPTIMIZERS`` (any case; default settings) or an instance."""
     if isinstance(optimizer, Optimizer):
         return optimizer
-    check_option(optimizer, "optimizer", "Sequential", tuple(OPTIMIZERS))
-    return OPTIMIZERS[optimizer]()
+    return OPTIMIZERS.lookup(optimizer, "Sequential")()

@@ -1,10 +1,10 @@
 """Layers: each a small class with ``forward``/``backward`` and its math in the docstring."""
 
-from .activations import (ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh,
-                          get_activation)
+from .activations import (ACTIVATIONS, Activation, Identity, LeakyReLU, ReLU, Sigmoid, Softmax,
+                          Tanh, get_activation)
 from .base import LAYERS, Layer, get_layer_class
 from .dense import Dense
 from .dropout import Dropout
 
-__all__ = ["Layer", "Dense", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "Identity",
+__all__ = ["Layer", "Activation", "Dense", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "Identity",
            "Dropout", "ACTIVATIONS", "LAYERS", "get_activation", "get_layer_class"]
