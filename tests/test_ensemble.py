@@ -66,7 +66,7 @@ def test_members_differ_and_seeds_come_from_the_template_seed(moons):
     a = sn.Ensemble(_template(sn.SGD(lr=0.1)), n_models=4)
     b = sn.Ensemble(_template(sn.SGD(lr=0.1)), n_models=4)
     assert a.seeds == b.seeds and len(set(a.seeds)) == 4
-    expected = [int(c.generate_state(1, np.uint64)[0]) for c in np.random.SeedSequence(3).spawn(4)]
+    expected = [int(c.generate_state(1, np.uint64)[0]) >> 1 for c in np.random.SeedSequence(3).spawn(4)]
     assert a.seeds == expected
     a.build(2)
     assert not np.array_equal(a.member_weights(0)[0], a.member_weights(1)[0])
@@ -167,6 +167,14 @@ def test_member_is_a_sequential_that_resumes_training_exactly(moons, tmp_path):
 
     lone = _lone(template, ensemble.seeds[1])
     lone.fit(X, y, epochs=2, batch_size=16)
+    # Everything the lone model carries into its next epoch, the member carries too.
+    assert np.array_equal(member.classes_, lone.classes_) and member.classes_.dtype.kind == "U"
+    assert member.history["loss"] == pytest.approx(lone.history["loss"], rel=1e-5)
+    assert member.rng.bit_generator.state == lone.rng.bit_generator.state
+    (steps, state), (lone_steps, lone_state) = member.optimizer.get_state(), lone.optimizer.get_state()
+    assert steps == lone_steps > 0 and set(state) == set(lone_state) == {"0/m", "0/v"}
+    for key in state:
+        assert _rel_error(lone_state[key], state[key]) < 1e-5
     for model in (member, reloaded, lone):
         model.fit(X, y, epochs=1, batch_size=16)
     ensemble.fit(X, y, epochs=1, batch_size=16)
@@ -199,17 +207,95 @@ def test_save_and_load_the_whole_ensemble(moons, tmp_path):
         sn.load(tmp_path / "tampered.npz")
 
 
+def _forge(path, out, change):
+    """Rewrite the header of a saved file through ``change(content)``, with a valid checksum."""
+    import hashlib
+    import json
+
+    raw = dict(np.load(path))
+    header = json.loads(raw["header"].tobytes())
+    change(header["content"])
+    raw["header"] = np.frombuffer(json.dumps(header).encode(), np.uint8)
+    raw["checksum"] = np.frombuffer(hashlib.sha256(raw["header"].tobytes()).hexdigest().encode(),
+                                    np.uint8)
+    np.savez(out, **raw)
+    return out
+
+
+def _widen(content):
+    for config in content["configs"]:
+        config["layers"][0]["config"]["units"] = 10**8
+
+
+def _more_members(content):
+    for key in ("configs", "seeds", "histories", "member_iterations", "rngs"):
+        content[key] = content[key] * 500
+
+
+@pytest.mark.parametrize("change,match", [
+    (_widen, "is declared with shape .*; the architecture needs"),
+    (_more_members, "is declared with shape .*; the architecture needs"),
+    (lambda c: c.update(seeds=c["seeds"][:1]), "'seeds' does not hold one entry per member"),
+    (lambda c: c.update(input_dim=0), "input width"),
+    (lambda c: c["configs"][1]["layers"][0].update({"class": "Softmax", "config": {}}),
+     "cannot form an ensemble"),
+])
+def test_forged_ensemble_headers_are_refused_before_allocating(moons, tmp_path, change, match):
+    import tracemalloc
+
+    X, y = moons
+    ensemble = sn.Ensemble(_template(sn.Adam(lr=0.01)), n_models=2)
+    ensemble.fit(X, y, epochs=1, batch_size=32)
+    ensemble.save(tmp_path / "ok.npz")
+    forged = _forge(tmp_path / "ok.npz", tmp_path / "forged.npz", change)
+    tracemalloc.start()
+    try:
+        with pytest.raises(sn.ModelFileError, match=match):
+            sn.load(forged)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    # A 10**8-unit layer for 2 members would take gigabytes; nothing of the kind was allocated.
+    assert peak < 50 << 20
+    # The untouched header rewritten the same way still loads (the forging itself is sound).
+    assert isinstance(sn.load(_forge(tmp_path / "ok.npz", tmp_path / "same.npz", lambda c: None)),
+                      sn.Ensemble)
+
+
+def test_padding_that_is_not_zero_is_refused(moons, tmp_path):
+    import hashlib
+    import json
+
+    X, y = moons
+    templates = [_template(sn.SGD(lr=0.1), hidden=(w, 4)) for w in (3, 8)]
+    ensemble = sn.Ensemble(templates, seeds=[1, 2])
+    ensemble.fit(X, y, epochs=1, batch_size=32)
+    ensemble.save(tmp_path / "ok.npz")
+    raw = dict(np.load(tmp_path / "ok.npz"))
+    params = raw["params"].copy()
+    params[params == 0] = 0.5  # fills the narrow member's padding (and alignment gaps)
+    raw["params"] = params
+    header = json.loads(raw["header"].tobytes())
+    header["arrays"]["params"]["sha256"] = hashlib.sha256(params.tobytes()).hexdigest()
+    raw["header"] = np.frombuffer(json.dumps(header).encode(), np.uint8)
+    raw["checksum"] = np.frombuffer(hashlib.sha256(raw["header"].tobytes()).hexdigest().encode(),
+                                    np.uint8)
+    np.savez(tmp_path / "padded.npz", **raw)
+    with pytest.raises(sn.ModelFileError, match="padding"):
+        sn.load(tmp_path / "padded.npz")
+
+
 def test_early_stopping_stops_each_member_as_alone(moons):
     X, y = moons
-    template = _template(sn.Adam(lr=0.02))
+    template = _template(sn.Adam(lr=0.02), seed=4)
     ensemble = sn.Ensemble(template, n_models=4)
-    stop = sn.EarlyStopping(monitor="val_loss", patience=0, min_delta=0.005)
+    stop = sn.EarlyStopping(monitor="val_loss", patience=0, min_delta=0.002)
     runs = ensemble.fit(X, y, epochs=10, batch_size=32, validation_data=(X[:60], y[:60]),
                         callbacks=[stop])
     lengths = []
     for k in range(4):
         lone = _lone(template, ensemble.seeds[k])
-        alone = sn.EarlyStopping(monitor="val_loss", patience=0, min_delta=0.005)
+        alone = sn.EarlyStopping(monitor="val_loss", patience=0, min_delta=0.002)
         history = lone.fit(X, y, epochs=10, batch_size=32, validation_data=(X[:60], y[:60]),
                            callbacks=[alone])
         lengths.append(len(history["loss"]))
@@ -248,6 +334,31 @@ def test_divergence_puts_every_member_back(moons):
 def test_unsupported_templates_are_refused(bad, match):
     with pytest.raises(ValueError, match=match):
         sn.Ensemble(bad(), n_models=2)
+
+
+class _RunningMean(sn.Layer):
+    """A layer with running statistics (layer.state), which the engine refuses."""
+
+    def build(self, input_dim, rng, dtype, next_layer=None):
+        self.state = {"mean": np.zeros(input_dim, dtype)}
+        return super().build(input_dim, rng, dtype)
+
+    def forward(self, X, training=False):
+        return X
+
+    def backward(self, dY):
+        return dY
+
+
+def test_layers_with_state_and_sample_weights_are_refused(moons):
+    X, y = moons
+    with pytest.raises(ValueError, match=r"_RunningMean layers \(it keeps running statistics"):
+        sn.Ensemble(sn.Sequential([sn.Dense(4), _RunningMean(), sn.Dense(2)]), n_models=2)
+    ensemble = sn.Ensemble(sn.Sequential([sn.Dense(2)]), n_models=2)
+    for weights in ({"sample_weight": np.ones(len(X))}, {"class_weight": "balanced"}):
+        with pytest.raises(ValueError, match="does not support sample_weight or class_weight"):
+            ensemble.fit(X, y, **weights)
+    assert not ensemble.built
 
 
 def test_bad_arguments_are_refused(moons):

@@ -6,16 +6,16 @@ import time
 
 import numpy as np
 
-from .._targets import TargetEncoder
 from .._validation import check_option, check_scalar, check_X
 from ..callbacks import History
 from ..errors import DataValidationError, TrainingDivergedError
 from ..layers import Dense, Dropout
 from ..progress import ProgressBar
 from .members import MemberView, check_seeds, check_templates, lone_model, spawn_seeds
+from .predictions import EnsemblePredictions
 from .stacked import (ZERO_AT_ZERO, ParameterLayout, StackedActivation, StackedDense,
                       StackedDropout, fresh_copy, stacked_activation, stacked_loss_gradient,
-                      stacked_loss_values)
+                      stacked_shapes)
 
 __all__ = ["Ensemble"]
 
@@ -23,11 +23,9 @@ __all__ = ["Ensemble"]
 #: batch size, as Sequential does, as long as the copies take at most this many bytes.
 _PER_EPOCH_GATHER_BELOW = 64
 _GATHER_BUDGET = 256 << 20
-#: Elements of the widest activation stack per inference chunk (bounds memory).
-_PREDICT_ELEMENTS = 1 << 22
 
 
-class Ensemble:
+class Ensemble(EnsemblePredictions):
     """K copies of a network trained at once, each exactly as it would train alone.
 
     Parameters
@@ -49,6 +47,9 @@ class Ensemble:
     seeds : list
     histories : list of History
         One per member, over all ``fit`` calls.
+    task : Task
+        The task head shared by the members (``template.loss.task``), fitted
+        on the first ``fit``.
     classes_ : ndarray
         The class labels (classifiers).
 
@@ -63,6 +64,13 @@ class Ensemble:
     mean over its own batch; the optimizer's element-wise update is applied
     to the stacked buffers, one call for all members (learning-rate schedules
     depend on the step count only, the same for every member).
+
+    The engine has its own epoch loop (``Sequential`` delegates to
+    ``scratchnet.training.TrainingLoop``): it draws each member's shuffling
+    and dropout exactly as that loop does, and, like it, puts every member
+    back at the start of an epoch whose training loss stops being finite.
+    Layers with running statistics (``layer.state``), gradient clipping by
+    the global norm and sample weights are not supported.
 
     Examples
     --------
@@ -107,7 +115,7 @@ class Ensemble:
         self.histories = [History() for _ in range(self.n_models)]
         self.member_iterations = np.zeros(self.n_models, np.int64)
         self.input_dim = None
-        self.targets = TargetEncoder(self.loss.task)
+        self.task = self.loss.task()
         self.member_callbacks = None
 
     # -- construction ----------------------------------------------------------
@@ -120,9 +128,10 @@ class Ensemble:
 
     @property
     def classes_(self):
-        if self.targets.classes_ is None:
+        classes = getattr(self.task, "classes_", None)
+        if classes is None:
             raise AttributeError("classes_ is known once a classifier has been fitted")
-        return self.targets.classes_
+        return classes
 
     def member_model(self, index):
         """The unbuilt lone ``Sequential`` that member ``index`` is (its config and seed)."""
@@ -142,23 +151,17 @@ class Ensemble:
             lone.build(dim)
             weights.append(lone.get_weights())
         self.rngs = [lone.rng for lone in lones]
-        # widths[k][j]: member k's output width at layer j.
-        widths = [_layer_widths(lone.layers, dim) for lone in lones]
-        self.widths = widths
-        padded = [max(w[j] for w in widths) for j in range(len(widths[0]))]
-        # Each Dense layer is one array (K, n_in + 1, n_out): the weights, then
-        # the bias as the last row, so that an input with a column of ones
-        # gets its bias added by the matrix product itself.
-        shapes, in_width = [], dim
-        for j, layer in enumerate(lones[0].layers):
-            if isinstance(layer, Dense):
-                shapes.append((self.n_models, in_width + layer.use_bias, padded[j]))
-            in_width = padded[j]
+        for lone in lones:
+            stateful = [type(layer).__name__ for layer in lone.layers if layer.state]
+            if stateful:
+                raise ValueError(f"Ensemble cannot stack layers with running statistics "
+                                 f"(layer.state): {', '.join(stateful)}.")
+        shapes, self.widths, padded = stacked_shapes(lones, dim)
+        if len({w[-1] for w in self.widths}) != 1:
+            raise ValueError("the members' last layers differ in width: "
+                             f"{sorted({w[-1] for w in self.widths})}")
         self.layout = ParameterLayout(shapes, self.dtype)
         self.output_dim = padded[-1]
-        if len({w[-1] for w in widths}) != 1:
-            raise ValueError("the members' last layers differ in width: "
-                             f"{sorted({w[-1] for w in widths})}")
         self._member_slices = self._slices(lones[0].layers, dim, padded)
         for k in range(self.n_models):
             self.set_member_weights(k, weights[k])
@@ -260,7 +263,7 @@ class Ensemble:
 
     # -- training -----------------------------------------------------------------
     def fit(self, X, y, epochs=1, batch_size=32, validation_data=None, shuffle=True, verbose=0,
-            callbacks=None):
+            callbacks=None, sample_weight=None, class_weight=None):
         """Train every member for ``epochs`` epochs, in lockstep; ``fit`` again continues.
 
         Parameters
@@ -280,6 +283,9 @@ class Ensemble:
             a view of that member; ``EarlyStopping`` stops each member on its
             own (a stopped member keeps the weights, optimizer state and
             generator state it had when it stopped).
+        sample_weight, class_weight : None
+            Not supported by the lockstep engine (a ValueError says so);
+            train the members alone (``ensemble[k].fit``) to weigh samples.
 
         Returns
         -------
@@ -294,15 +300,18 @@ class Ensemble:
             A member's loss became NaN or infinite during an epoch; every
             member is put back to the start of that epoch.
         """
+        if sample_weight is not None or class_weight is not None:
+            raise ValueError("Ensemble.fit does not support sample_weight or class_weight; "
+                             "train the members alone (ensemble[k].fit) to weigh samples.")
         epochs = check_scalar(epochs, "epochs", "fit", kind=int, low=0)
         batch_size = check_scalar(batch_size, "batch_size", "fit", kind=int, low=1, allow_none=True)
         verbose = check_option(verbose, "verbose", "fit", (0, 1, 2))
-        X, Y = self._prepare(X, y, fit_targets=True)
+        X, Y = self.prepare(X, y, fit_targets=True)
         val = None
         if validation_data is not None:
             if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
                 raise DataValidationError("validation_data must be a tuple (X_val, y_val)")
-            val = self._prepare(*validation_data, name="X_val", y_name="y_val")
+            val = self.prepare(*validation_data, name="X_val", y_name="y_val")
         if len(set(self.member_iterations.tolist())) > 1:
             raise RuntimeError(
                 "the members stopped at different steps (early stopping), so they no longer "
@@ -321,6 +330,9 @@ class Ensemble:
         runs = [History() for _ in range(self.n_models)]
         first_epoch = max(h.epochs for h in self.histories)
         for epoch in range(epochs):
+            for k in active:
+                for cb in member_callbacks[k]:
+                    cb.on_epoch_begin(views[k], epoch)
             start = time.perf_counter()
             n_batches = -(-len(X) // (batch_size or len(X)))
             bar = ProgressBar(n_batches, f"Epoch {first_epoch + epoch + 1}/{first_epoch + epochs}",
@@ -328,7 +340,7 @@ class Ensemble:
             with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
                 logs = self._train_epoch(X, Y, batch_size, shuffle, bar, active, folded)
             if val is not None:
-                for k, scores in enumerate(self._scores(*val)):
+                for k, scores in enumerate(self.member_scores(*val)):
                     logs[k].update({f"val_{key}": v for key, v in scores.items()})
             self.member_iterations[active] += n_batches
             for k in active:
@@ -370,28 +382,34 @@ class Ensemble:
                 dst[...] = src
         self.rngs[k].bit_generator.state = rng_state
 
-    def _prepare(self, X, y, fit_targets=False, name="X", y_name="y"):
+    def prepare(self, X, y, fit_targets=False, name="X", y_name="y"):
+        """Validate ``X`` and encode ``y`` as ``Sequential.prepare`` does; the first fit builds.
+
+        Returns
+        -------
+        (X, Y) : ndarrays in the members' dtype, ``Y`` of shape (n, outputs):
+            one-hot rows, a 0/1 column or values (the stacked losses need 2-D
+            targets, so class codes are expanded to one-hot rows).
+        """
         X = check_X(X, self.dtype, name, self.input_dim)
         y_arr = np.asarray(y)
         if y_arr.ndim == 0 or len(y_arr) != len(X):
             got = "a scalar" if y_arr.ndim == 0 else f"{len(y_arr)} values"
             raise DataValidationError(f"{name} has {len(X)} samples but {y_name} has {got}.")
-        if fit_targets and not self.targets.fitted:
-            encoder = TargetEncoder(self.loss.task).fit(y_arr)
-            out_width = _layer_widths(self.member_model(0).layers, X.shape[1])[-1]
-            if out_width != encoder.n_outputs:
-                what = {"regression": "target columns", "binary": "output (a single logit)",
-                        "multiclass": "classes"}[self.loss.task]
+        if fit_targets and not self.task.fitted:
+            task = type(self.task)().fit(y_arr)
+            out_width = self.member_model(0).layer_output_dims(X.shape[1])[-1]
+            if out_width != task.n_outputs:
                 raise DataValidationError(f"the last layer has {out_width} outputs, but the data "
-                                          f"needs {encoder.n_outputs} {what}.")
+                                          f"needs {task.n_outputs} {task.outputs_are}.")
             if not self.built:
                 self.build(X.shape[1])
-            self.targets = encoder
-        elif not self.targets.fitted:
+            self.task = task
+        elif not self.task.fitted:
             raise RuntimeError("the ensemble is not fitted yet: call fit first")
-        Y = self.targets.transform(y_arr, self.dtype)
+        Y = self.task.encode(y_arr, self.dtype, y_name)
         if Y.ndim == 1:  # class codes (a very large one-hot matrix): the engine needs one-hot
-            Y = np.eye(len(self.targets.classes_), dtype=self.dtype)[Y]
+            Y = np.eye(len(self.task.classes_), dtype=self.dtype)[Y]
         return X, Y
 
     def _with_ones_column(self, X):
@@ -423,8 +441,7 @@ class Ensemble:
         gbufs, xbufs = {}, {}
 
         snapshot = self.layout.params.copy()
-        opt_snapshot = {key: a.copy() for key, a in self.optimizer.state_arrays().items()}
-        iterations = self.optimizer.iterations
+        opt_snapshot = self.optimizer.get_state()
         params, grads = [self.layout.params], [self.layout.grads]
         forward, backward, optimizer, loss = self._forward, self._backward, self.optimizer, self.loss
         live = bar.enabled
@@ -450,14 +467,12 @@ class Ensemble:
             if live:
                 bar.update(1)
 
-        values = self._member_losses(Zs, Ys)
+        values = self.member_losses(Zs, Ys)
         # A member stopped by its callbacks still computes, but is restored when fit ends.
         bad = [k for k in active if not np.isfinite(values[k])]
         if bad:
             self.layout.params[...] = snapshot
-            for key, array in self.optimizer.state_arrays().items():
-                array[...] = opt_snapshot.get(key, 0)
-            self.optimizer.iterations = iterations
+            self.optimizer.set_state(opt_snapshot, params)
             lr = self.optimizer.current_lr()
             raise TrainingDivergedError(
                 f"training diverged in epoch {max(h.epochs for h in self.histories) + 1}: the loss "
@@ -466,110 +481,9 @@ class Ensemble:
                 "the epoch.")
         logs = [{"loss": float(v)} for v in values]
         if "accuracy" in self.metrics:
-            for k, correct in enumerate(self._count_correct(Zs, Ys)):
-                logs[k]["accuracy"] = correct / n
+            for k in range(K):
+                logs[k]["accuracy"] = self.task.count_correct(Zs[k], Ys[k]) / n
         return logs
-
-    def _member_losses(self, Z, Y):
-        """Each member's loss over all rows of Z (K, n, C), as its lone model reports it."""
-        values = stacked_loss_values(self.loss, Z, Y)
-        return values if self.loss.reduction == "mean" else values / Z.shape[1]
-
-    def _count_correct(self, Z, Y):
-        if self.loss.task == "binary":
-            return np.count_nonzero((Z[..., 0] > 0) == (Y[..., 0] > 0.5), axis=-1)
-        return np.count_nonzero(Z.argmax(axis=-1) == Y.argmax(axis=-1), axis=-1)
-
-    # -- inference ----------------------------------------------------------------
-    def _logits(self, X):
-        """Every member's raw outputs for the rows of X: shape (K, n, outputs)."""
-        widest = max(max(w) for w in self.widths)
-        size = max(1, _PREDICT_ELEMENTS // (self.n_models * max(widest, X.shape[1])))
-        out = np.empty((self.n_models, len(X), self.output_dim), self.dtype)
-        for start in range(0, len(X), size):
-            out[:, start:start + size] = self._forward(X[start:start + size], training=False)
-        return out
-
-    def _check_predict(self, X):
-        if not self.built or (self.loss.task != "regression" and not self.targets.fitted):
-            raise RuntimeError("this ensemble is not fitted yet: call fit(X, y) first")
-        return check_X(X, self.dtype, "X", self.input_dim)
-
-    def predict(self, X):
-        """Each member's predictions: labels (classifiers) or values, shape (K, n_samples[, n_outputs])."""
-        Z = self._logits(self._check_predict(X))
-        task = self.loss.task
-        if task == "multiclass":
-            return self.targets.inverse(Z.argmax(axis=2))
-        if task == "binary":
-            return self.targets.inverse((Z[..., 0] > 0).astype(np.intp))
-        one_dimensional = self.targets.one_dimensional if self.targets.fitted else Z.shape[2] == 1
-        return Z[..., 0] if one_dimensional else Z
-
-    def predict_proba(self, X):
-        """Each member's class probabilities, shape (K, n_samples, n_classes)."""
-        if self.loss.task == "regression":
-            raise AttributeError("predict_proba is only available for classifiers")
-        Z = self._logits(self._check_predict(X))
-        if self.loss.task == "binary":
-            P = self.loss.link(Z)
-            return np.concatenate([1.0 - P, P], axis=2)
-        Z -= Z.max(axis=2, keepdims=True)
-        np.exp(Z, out=Z)
-        Z /= Z.sum(axis=2, keepdims=True)
-        return Z
-
-    def predict_mean(self, X):
-        """The ensemble's answer by averaging: labels of the mean probabilities (soft vote),
-        or the mean prediction for regression. Shape (n_samples[, n_outputs])."""
-        if self.loss.task == "regression":
-            return self.predict(X).mean(axis=0)
-        return self.targets.inverse(self.predict_proba(X).mean(axis=0).argmax(axis=1))
-
-    def predict_vote(self, X):
-        """The ensemble's answer by majority vote of the members' labels (ties: first class).
-
-        Returns
-        -------
-        ndarray of shape (n_samples,)
-        """
-        if self.loss.task == "regression":
-            raise AttributeError("predict_vote is only available for classifiers; "
-                                 "use predict_mean for regression")
-        Z = self._logits(self._check_predict(X))
-        n_classes = len(self.targets.classes_)
-        codes = (Z[..., 0] > 0).astype(np.intp) if self.loss.task == "binary" else Z.argmax(axis=2)
-        counts = np.stack([np.count_nonzero(codes == c, axis=0) for c in range(n_classes)], axis=1)
-        return self.targets.inverse(counts.argmax(axis=1))
-
-    def evaluate(self, X, y):
-        """Each member's loss and metrics on (X, y).
-
-        Returns
-        -------
-        dict of str -> ndarray of shape (K,)
-            ``loss`` and ``accuracy`` for classifiers, ``loss``, ``mse`` and ``r2``
-            for regression, with the lone models' definitions.
-        """
-        self._check_predict(X)
-        scores = self._scores(*self._prepare(X, y))
-        return {key: np.array([s[key] for s in scores]) for key in scores[0]}
-
-    def _scores(self, X, Y):
-        Z = self._logits(X)
-        losses = self._member_losses(Z, np.broadcast_to(Y, Z.shape))
-        scores = [{"loss": float(v)} for v in losses]
-        if self.loss.task == "regression":
-            total = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0, dtype=np.float64)
-            for k in range(self.n_models):
-                resid = ((Y - Z[k]) ** 2).sum(axis=0, dtype=np.float64)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    r2 = np.where(total > 0, 1.0 - resid / total, 0.0)
-                scores[k].update(mse=float(resid.sum() / Y.size), r2=float(r2.mean()))
-        else:
-            for k, correct in enumerate(self._count_correct(Z, np.broadcast_to(Y, Z.shape))):
-                scores[k]["accuracy"] = int(correct) / len(X)
-        return scores
 
     # -- members as lone models, persistence -----------------------------------------
     def __getitem__(self, index):
@@ -582,45 +496,28 @@ class Ensemble:
         self._require_built()
         model = self.member_model(index)
         model.build(self.input_dim)
-        weights = [w.copy() for w in self.member_weights(index)]
-        if self.targets.fitted:
-            # fit(epochs=0) fits the label mapping through the public API and trains nothing.
-            model.fit(*self._label_rows(), epochs=0)
+        if self.task.fitted:
+            model.task.set_state(*self.task.get_state())
         model.history.update({k: list(v) for k, v in self.histories[index].items()})
-        [flat], _ = model.parameter_buffers()
+        # The optimizer's state arrays have the parameters' layout: each slot
+        # goes through set_weights into the member's own parameter store.
         state = {}
         for slot, arrays in self.member_optimizer_state(index).items():
-            # set_weights writes through the layers' views into the flat buffer,
-            # which lays the state out exactly as the lone optimizer holds it.
             model.set_weights(arrays)
-            state[f"0/{slot}"] = flat.copy()
-        model.set_weights(weights)
-        model.optimizer.load_state(int(self.member_iterations[index]), state, [flat])
+            state[f"0/{slot}"] = model.parameters.snapshot()
+        model.set_weights(self.member_weights(index))
+        model.optimizer.set_state((int(self.member_iterations[index]), state),
+                                  [model.parameters.values])
         model.rng.bit_generator.state = copy.deepcopy(self.rngs[index].bit_generator.state)
         return model
 
-    def _label_rows(self):
-        """A few rows whose labels fit the same target mapping as the training data."""
-        t = self.targets
-        if t.task == "regression":
-            y = np.zeros(1 if t.one_dimensional else (1, t.n_outputs))
-        else:
-            y = t.classes_
-        return np.zeros((len(y), self.input_dim), self.dtype), y
-
     def save(self, path):
         """Save the whole ensemble to one ``.npz`` file (atomically); ``sn.load`` reads it."""
-        from .persistence import save_ensemble
+        from ..serialization import write_archive
+        from .persistence import capture
 
-        save_ensemble(self, path)
+        write_archive(path, *capture(self))
 
     def __repr__(self):
         return f"Ensemble({self.n_models} members, seeds={self.seeds[:3]}{'...' * (self.n_models > 3)})"
 
-
-def _layer_widths(layers, input_dim):
-    widths, dim = [], input_dim
-    for layer in layers:
-        dim = layer.output_dim(dim)
-        widths.append(dim)
-    return widths

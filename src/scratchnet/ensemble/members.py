@@ -14,13 +14,17 @@ __all__ = ["spawn_seeds", "check_seeds", "lone_model", "check_templates", "Membe
 def spawn_seeds(seed, n_models):
     """``n_models`` integer seeds from ``np.random.SeedSequence(seed).spawn(n_models)``.
 
-    ``seed`` is the template's: an int, a Generator (one integer is drawn from
-    it) or None (fresh entropy from the operating system).
+    Child k gives the top 63 bits of its first 64-bit word
+    (``generate_state(1, np.uint64)[0] >> 1``): a valid ``Sequential`` seed,
+    which takes integers below :math:`2^{63}`. ``seed`` is the template's:
+    an int, a Generator (one integer is drawn from it) or None (fresh
+    entropy from the operating system).
     """
     if isinstance(seed, np.random.Generator):
         seed = int(seed.integers(2**63))
     children = np.random.SeedSequence(seed).spawn(n_models)
-    return [int(child.generate_state(1, dtype=np.uint64)[0]) for child in children]
+    return [int(child.generate_state(1, dtype=np.uint64)[0] >> np.uint64(1))
+            for child in children]
 
 
 def check_seeds(seeds, n_models):
@@ -50,7 +54,7 @@ def lone_model(config, seed):
     config["seed"] = seed if isinstance(seed, int) else None
     model = Sequential.from_config(config)
     if not isinstance(seed, int):
-        model.rng.bit_generator.state = np.random.default_rng(seed).bit_generator.state
+        model.rng = np.random.default_rng(seed)
     return model
 
 
@@ -61,6 +65,15 @@ def _architecture(config):
         inner = {k: v for k, v in layer["config"].items() if k != "units"}
         layers.append({"class": layer["class"], "config": inner})
     return {**config, "seed": None, "layers": layers}
+
+
+def _keeps_state(layer):
+    """Whether ``layer`` holds state arrays once built (asked for a nominal input width)."""
+    width = getattr(layer, "input_dim", None) or layer.n_inputs or 1
+    try:
+        return bool(layer.state_shapes(width))
+    except (ValueError, TypeError):  # a layer that cannot be probed at this width: say nothing
+        return False
 
 
 def check_templates(templates):
@@ -80,8 +93,10 @@ def check_templates(templates):
             raise ValueError("the template model has no layers")
         for layer in model.layers:
             if type(layer) not in SUPPORTED_LAYERS:
+                why = (" (it keeps running statistics in layer.state, which the lockstep "
+                       "engine does not stack)" if _keeps_state(layer) else "")
                 raise ValueError(
-                    f"Ensemble cannot stack {type(layer).__name__} layers; it supports "
+                    f"Ensemble cannot stack {type(layer).__name__} layers{why}; it supports "
                     f"{', '.join(c.__name__ for c in SUPPORTED_LAYERS)}.")
             act = getattr(layer, "activation", None)
             if act is not None and type(act) not in SUPPORTED_ACTIVATIONS:

@@ -18,10 +18,11 @@ multiplied by the member's unit mask.
 import numpy as np
 
 from ..layers import Dense, Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Tanh
+from ..parameters import ParameterStore
 
 __all__ = ["ParameterLayout", "StackedDense", "StackedActivation", "StackedDropout",
            "SUPPORTED_LAYERS", "ZERO_AT_ZERO", "fresh_copy", "stacked_activation",
-           "stacked_loss_gradient", "stacked_loss_values"]
+           "stacked_loss_gradient", "stacked_loss_values", "stacked_shapes"]
 
 #: Layers the engine can stack (Dense's own activation must be one of the activations).
 SUPPORTED_ACTIVATIONS = (ReLU, LeakyReLU, Tanh, Sigmoid, Identity)
@@ -43,30 +44,57 @@ def stacked_activation(layer):
 class ParameterLayout:
     """All stacked parameters in one flat buffer, and their gradients in another.
 
-    As in ``Sequential``, each array starts on a 64-byte boundary and the
-    optimizer updates the two flat buffers with whole-buffer operations; its
-    update is element-wise, so one call updates every member independently.
+    The buffers are laid out as a model's
+    :class:`~scratchnet.parameters.ParameterStore` (each array on a 64-byte
+    boundary) and the optimizer updates the two flat buffers with
+    whole-buffer operations; its update is element-wise, so one call updates
+    every member independently.
 
     Parameters
     ----------
     shapes : list of tuple
-        Stacked shapes, e.g. ``(K, n_in, n_out)`` and ``(K, 1, n_out)``.
+        Stacked shapes, e.g. ``(K, n_in + 1, n_out)`` (see :func:`stacked_shapes`).
     dtype : numpy dtype
     """
 
     def __init__(self, shapes, dtype):
-        align = max(1, 64 // np.dtype(dtype).itemsize)
         self.shapes = [tuple(s) for s in shapes]
-        self.offsets, total = [], 0
-        for shape in self.shapes:
-            self.offsets.append(total)
-            total += -(-int(np.prod(shape)) // align) * align
+        self.offsets, total = ParameterStore.layout(self.shapes, dtype)
         self.params = np.zeros(total, dtype)
         self.grads = np.zeros(total, dtype)
 
     def views(self, flat):
         """The stacked arrays, as views of ``flat`` (the parameters, gradients or a state slot)."""
         return [flat[o:o + int(np.prod(s))].reshape(s) for o, s in zip(self.offsets, self.shapes)]
+
+
+def stacked_shapes(models, input_dim):
+    """The stack of unbuilt member models for inputs of width ``input_dim``, without building.
+
+    Parameters
+    ----------
+    models : list of Sequential
+        The K members (same layers, Dense widths may differ).
+    input_dim : int
+
+    Returns
+    -------
+    shapes : list of tuple
+        One ``(K, n_in + use_bias, n_out)`` array per Dense layer: its weights,
+        then its bias as the last row, padded to the widest member.
+    widths : list of list of int
+        ``widths[k][j]``: member k's output width at layer j.
+    padded : list of int
+        The widest member's output width at each layer.
+    """
+    widths = [model.layer_output_dims(input_dim) for model in models]
+    padded = [max(w[j] for w in widths) for j in range(len(widths[0]))]
+    shapes, in_width = [], input_dim
+    for j, layer in enumerate(models[0].layers):
+        if isinstance(layer, Dense):
+            shapes.append((len(models), in_width + layer.use_bias, padded[j]))
+        in_width = padded[j]
+    return shapes, widths, padded
 
 
 class StackedDense:
