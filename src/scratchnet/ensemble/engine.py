@@ -40,7 +40,7 @@ class Ensemble(EnsemblePredictions):
         Member k is ``Sequential.from_config(template.get_config())`` with
         ``seed=seeds[k]`` (a SeedSequence seeds ``np.random.default_rng(seed)``).
         By default ``np.random.SeedSequence(template.seed).spawn(K)``, each
-        turned into an int.
+        turned into a 63-bit int (``scratchnet.ensemble.members.spawn_seeds``).
 
     Attributes
     ----------
