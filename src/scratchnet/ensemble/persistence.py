@@ -17,6 +17,7 @@ wider layers) is refused before anything is allocated.
 """
 
 import copy
+import json
 import numbers
 
 import numpy as np
@@ -96,7 +97,14 @@ def _templates(content):
     if _count(content["input_dim"], "input width") < 1:
         raise ModelFileError(f"invalid input width {content['input_dim']!r}")
     try:
-        return [Sequential.from_config({**config, "seed": None}) for config in configs]
+        # Members usually share one configuration: build each distinct one once
+        # (a header may list thousands of members).
+        distinct = {}
+        for config in configs:
+            key = json.dumps(config, sort_keys=True)
+            if key not in distinct:
+                distinct[key] = Sequential.from_config({**config, "seed": None})
+        return [distinct[json.dumps(config, sort_keys=True)] for config in configs]
     except ModelFileError:
         raise
     except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
