@@ -1,6 +1,6 @@
 """Benchmark scratchnet against PyTorch (eager and torch.compile), scikit-learn and JAX.
 
-    python benchmarks/run.py [--quick] [--json PATH] [--only W1,W2,W3,W4,MEM]
+    python benchmarks/run.py [--quick] [--json PATH] [--only W1,W2,W3,W4,MEM,W5,W6,W7]
                              [--libs scratchnet,torch,torch_compile,sklearn,jax]
 
 Every library runs in the same process and run, interleaved, on the same data;
@@ -24,6 +24,7 @@ import workloads
 
 HERE = Path(__file__).resolve().parent
 WORKLOADS = ["W1", "W2", "W3", "W4", "MEM"]
+ENSEMBLE_WORKLOADS = ["W5", "W6", "W7"]  # many networks at once: ensemble_workloads.py
 
 
 def parse_args(argv):
@@ -44,7 +45,7 @@ def parse_args(argv):
     args = parser.parse_args(argv)
     args.only = [w.strip().upper() for w in args.only.split(",") if w.strip()]
     args.libs = [n.strip() for n in args.libs.split(",") if n.strip()]
-    for value, allowed, what in ((args.only, WORKLOADS, "workload"),
+    for value, allowed, what in ((args.only, WORKLOADS + ENSEMBLE_WORKLOADS, "workload"),
                                  (args.libs, list(libs.LIBRARIES), "library")):
         unknown = sorted(set(value) - set(allowed))
         if unknown:
@@ -93,6 +94,11 @@ def main(argv=None):
     plan = workloads.QUICK if args.quick else workloads.FULL
 
     common.set_xla_threads(args.threads)
+    if set(args.only) & set(ENSEMBLE_WORKLOADS):
+        run_ensemble_workloads(args, log)
+        args.only = [w for w in args.only if w in WORKLOADS]
+        if not args.only:
+            return 0
     libraries, skipped = load_libraries(args.libs, args.threads, log)
     data, data_sources = load_data(args.only)
     common.limit_blas_threads(args.threads)  # after the imports, so every pool is covered
@@ -152,6 +158,37 @@ def main(argv=None):
         report.write_json(args.json, full_report)
     log(f"wrote {args.markdown}, {args.chart}" + (f", {args.json}" if args.json else ""))
     return 0
+
+
+def run_ensemble_workloads(args, log):
+    """W5-W7 (ensemble_workloads.py): their own table, in benchmarks/ENSEMBLE.md."""
+    import json
+
+    import ensemble_workloads
+
+    common.limit_blas_threads(args.threads)
+    machine = common.machine_info()
+    blas = ", ".join(f"{p['api']} {p['version']} ({p['architecture']}, {p['num_threads']} "
+                     f"threads, {p['shipped_with']})" for p in machine["thread_pools"])
+    env = {k: os.environ.get(k) for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    log(f"{machine['cpu']}; BLAS: {blas}; {env}")
+    workloads = [w for w in ENSEMBLE_WORKLOADS if w in args.only]
+    results = ensemble_workloads.run(workloads, args.quick, log)
+    table = ensemble_workloads.table(results)
+    print()
+    print(table)
+    command = shlex.join(["python", "benchmarks/run.py", *sys.argv[1:]])
+    text = (f"# W5-W7: many networks at once\n\n{ensemble_workloads.__doc__.split(chr(10), 1)[1]}"
+            f"\nCommand: `{command}` ({'quick' if args.quick else 'full'} run, "
+            f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC})\n\n"
+            f"Machine: {machine['cpu']}, {machine['usable_cpus']} usable cores, {args.threads} "
+            f"threads; NumPy {machine['numpy']}; BLAS {blas}; environment {env}\n\n{table}\n")
+    (HERE / "ENSEMBLE.md").write_text(text, encoding="utf-8")
+    if args.json:
+        Path(args.json).with_suffix(".ensemble.json").write_text(
+            json.dumps({"command": command, "machine": machine, "results": results}, indent=2,
+                       default=str), encoding="utf-8")
+    log(f"wrote {HERE / 'ENSEMBLE.md'}")
 
 
 if __name__ == "__main__":

@@ -23,13 +23,14 @@ from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, AdamW, Optimizer, RMSpro
 from .parameters import ParameterStore
 from .schedules import SCHEDULES, CosineDecay, ExponentialDecay, Schedule, StepDecay
 from .sequential import Sequential
+from .ensemble import Ensemble
 from .tasks import BinaryTask, MulticlassTask, RegressionTask, Task
 from .training import TrainingLoop
 # Light modules (NumPy and the stdlib only), reachable as attributes.
 from . import datasets, export_numpy, inference, lr_finder, model_copy, preprocessing  # noqa: E402
 
 __all__ = [
-    "__version__", "Sequential", "load", "datasets", "preprocessing",
+    "__version__", "Sequential", "Ensemble", "load", "datasets", "preprocessing",
     "Layer", "Activation", "Dense", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax",
     "Identity", "Dropout",
     "GELU", "SiLU", "Swish", "ELU", "Softplus", "BatchNorm",

@@ -77,6 +77,14 @@ def _bench(args):
     return run_matmul_bench(plot_path=args.plot, repeats=args.repeats)
 
 
+def _sweep(args):
+    from .sweep_job import run_sweep_job
+
+    return run_sweep_job(dataset=args.dataset, params=args.param, repeats=args.repeats,
+                         epochs=args.epochs, batch_size=args.batch_size, n_jobs=args.jobs,
+                         scheduler=args.scheduler, out_dir=args.out, seed=args.seed)
+
+
 _TRAIN_EXAMPLE = """\
 With a data file, train a network on its rows: one column is the target, the
 others are the features (numbers are standardized, text columns with few
@@ -226,6 +234,29 @@ def build_parser():
     reproduce.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     reproduce.add_argument("--plots", metavar="DIR", help="save the experiments' plots as PNGs")
     reproduce.set_defaults(handler=_reproduce)
+
+    sweep = sub.add_parser(
+        "sweep",
+        help="train many networks over a grid of settings, on the lockstep ensemble engine",
+        description="Train --repeats networks (Dense(hidden, relu) then the output layer, SGD) "
+        "for every setting of the --param ranges, many at a time as one stacked computation, "
+        "and print the mean and std of the test accuracy per setting.",
+    )
+    sweep.add_argument("--dataset", default="moons", choices=["moons"],
+                       help="data set (default moons: 5000 points, 75/25 split)")
+    sweep.add_argument("--param", action="append", default=[], metavar="NAME=SPEC",
+                       help="a swept setting: hidden=3:40 (a range, end excluded), "
+                       "lr=0.01,0.1 (a list); repeat for a grid (default hidden=3:40)")
+    sweep.add_argument("--repeats", type=int, default=3, help="networks per setting (default 3)")
+    sweep.add_argument("--epochs", type=int, default=10, help="training epochs (default 10)")
+    sweep.add_argument("--batch-size", type=int, default=10, help="batch size (default 10)")
+    sweep.add_argument("--jobs", type=int, default=None, metavar="N",
+                       help="spread the work over N local processes (needs joblib)")
+    sweep.add_argument("--scheduler", metavar="ADDRESS",
+                       help="run on a Dask cluster, e.g. tcp://host:8786 (needs dask[distributed])")
+    sweep.add_argument("--out", metavar="DIR", help="write runs.csv, summary.csv and sweep.png there")
+    sweep.add_argument("--seed", type=int, default=0, help="seed of all the runs (default 0)")
+    sweep.set_defaults(handler=_sweep)
 
     bench = sub.add_parser("bench", help="micro-benchmarks")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")

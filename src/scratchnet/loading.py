@@ -3,6 +3,7 @@
 import os
 
 from . import model_state
+from .ensemble import persistence as ensemble_state
 from .errors import ModelFileError
 from .serialization import read_archive
 from .sequential import Sequential
@@ -13,11 +14,12 @@ __all__ = ["load"]
 LOADERS = {
     "sequential": (lambda content: model_state.plan(Sequential, content),
                    lambda content, arrays: model_state.restore(Sequential, content, arrays)),
+    "ensemble": (ensemble_state.plan, ensemble_state.restore),
 }
 
 
 def load(path):
-    """Load a model saved with ``save``.
+    """Load a model saved with ``save``: a ``Sequential``, or an ``Ensemble`` (``Ensemble.save``).
 
     Never unpickles anything. The header is read and checked first, and every
     array's shape and size is compared with what the declared architecture

@@ -5,6 +5,7 @@ and returns a list of :class:`~scratchnet.tutorials.report.Row`; the
 registry that maps names to them is in :mod:`scratchnet.tutorials.reproduce`.
 """
 
+import time
 import warnings
 
 import numpy as np
@@ -15,7 +16,7 @@ from ..layers import Dense
 from ..optimizers import Adam
 from ..preprocessing import StandardScaler, train_test_split
 from ..sequential import Sequential
-from .moons import MoonsNet, repeated_accuracy, width_sweep
+from .moons import MoonsNet, repeated_accuracy
 from .neuralnet import NeuralNet
 from .neuron import ToyNetwork
 from .report import Row
@@ -251,20 +252,86 @@ def moons_data(random_state=42):
     return train_test_split(X, y, test_size=0.25, random_state=random_state)
 
 
+def _moons_template(n_hidden):
+    """MoonsNet's network, unbuilt: the template the ensemble engine trains copies of."""
+    return Sequential.from_config(MoonsNet(n_hidden, seed=0).model.get_config())
+
+
+def _engine_accuracies(X_train, y_train, X_test, y_test, n_nets, epochs=10, seed=SEED_003):
+    """``repeated_accuracy`` on the ensemble engine: the same seeds, so the same networks."""
+    from ..experiments import repeat
+
+    table = repeat(_moons_template(64), X_train, y_train, n=n_nets, epochs=epochs,
+                   batch_size=10, test_data=(X_test, y_test),
+                   seeds=np.random.SeedSequence(seed).spawn(n_nets))
+    return table.column("test_accuracy")
+
+
+def _engine_sweep(X_train, y_train, X_test, y_test, widths, n_trial, epochs, seed):
+    """``width_sweep`` on the ensemble engine, all widths padded into one computation."""
+    from ..experiments import sweep
+
+    table = sweep(_moons_template, {"n_hidden": widths}, X_train, y_train, repeats=n_trial,
+                  epochs=epochs, batch_size=10, test_data=(X_test, y_test),
+                  seeds=np.random.SeedSequence(seed).spawn(len(widths) * n_trial))
+    accs = table.column("test_accuracy").reshape(len(widths), n_trial)
+    return np.array(widths), accs
+
+
+class _Timing:
+    """Wall time on the engine, and one-at-a-time time extrapolated from a timed sample."""
+
+    def __init__(self):
+        self.engine_s = 0.0
+        self.serial_estimate_s = 0.0
+        self.sample = []
+
+    def engine(self, fn, *args, **kwargs):
+        start = time.perf_counter()
+        out = fn(*args, **kwargs)
+        self.engine_s += time.perf_counter() - start
+        return out
+
+    def serial_sample(self, label, n_sampled, n_total, fn):
+        """Time ``fn`` (training ``n_sampled`` networks one at a time), scale to ``n_total``."""
+        start = time.perf_counter()
+        out = fn()
+        seconds = time.perf_counter() - start
+        self.serial_estimate_s += seconds * n_total / n_sampled
+        self.sample.append(f"{label}: {n_sampled} of {n_total} networks timed")
+        return out
+
+
 def experiment_003(ctx):
-    """Mean accuracy of fresh networks, NeuralNet(99), and the hidden-width sweep."""
+    """Mean accuracy of fresh networks, NeuralNet(99), and the hidden-width sweep.
+
+    The many networks train on the lockstep ensemble engine (``scratchnet.experiments``);
+    a few of them are also trained one at a time, as the tutorial does, to check
+    that they agree and to estimate how long one-at-a-time training of all would take.
+    """
     X_train, X_test, y_train, y_test = moons_data()
     q = ctx.quick
     n_nets = 10 if q else 100
-    accs = repeated_accuracy(X_train, y_train, X_test, y_test, n_experiment=n_nets,
-                             n_hidden=64, batch_size=10, epochs=10, seed=SEED_003)
-    ctx.log(f"    {n_nets} networks 2-64-2: accuracy min {accs.min():.4f}, max {accs.max():.4f}")
+    timing = _Timing()
+    accs = timing.engine(_engine_accuracies, X_train, y_train, X_test, y_test, n_nets)
+    n_sample = 2 if q else 5
+    alone = timing.serial_sample("100 networks", n_sample, n_nets, lambda: repeated_accuracy(
+        X_train, y_train, X_test, y_test, n_experiment=n_sample, n_hidden=64, batch_size=10,
+        epochs=10, seed=SEED_003))
+    ctx.log(f"    {n_nets} networks 2-64-2 (ensemble engine): accuracy min {accs.min():.4f}, "
+            f"max {accs.max():.4f}; the first {n_sample} trained one at a time: "
+            + ("the same accuracies" if np.array_equal(alone, accs[:n_sample])
+               else f"{alone.tolist()} vs {accs[:n_sample].tolist()}"))
     rows = [Row("003", f"test accuracy, {n_nets} fresh 2-64-2 nets (10 ep., batch 10)",
                 PUBLISHED["003_mean_acc"], accs.mean(), std=accs.std(), runs=n_nets,
                 tutorial_std=PUBLISHED["003_std_acc"], quick=q, extra={"accuracies": accs})]
 
-    rows += _sklearn_moons_rows(ctx, n_nets)
-    rows.append(_moons_samples_row(ctx))
+    rows += timing.engine(_sklearn_moons_rows, ctx, n_nets)
+    rows.append(timing.engine(_moons_samples_row, ctx))
+    # The rows above trained n_nets + n_nets + draws x nets networks of 10 epochs:
+    # the same per-network cost as the timed sample.
+    n_draws, n_per_draw = (3, 5) if q else (10, 20)
+    timing.serial_estimate_s *= (2 * n_nets + n_draws * n_per_draw) / n_nets
 
     net99 = MoonsNet(99, seed=SEED_003)
     acc99 = net99.test(X_train, y_train, X_test, y_test, batch_size=20, epochs=10)
@@ -277,11 +344,20 @@ def experiment_003(ctx):
         widths, n_trial, epochs = list(range(3, 40)), 3, 100
     ctx.log(f"    width sweep: widths {widths[0]}..{widths[-1]}, {n_trial} trial(s), "
             f"{epochs} epochs, batch 10")
-    widths, means, stds = width_sweep(
-        X_train, y_train, X_test, y_test, widths=widths, n_trial=n_trial, epochs=epochs,
-        seed=SEED_003 + 1,
-        progress=lambda w, a: ctx.log(f"      width {w:>2}: "
-                                      + " ".join(f"{v:.4f}" for v in a)))
+    widths, sweep_accs = timing.engine(_engine_sweep, X_train, y_train, X_test, y_test, widths,
+                                       n_trial, epochs, SEED_003 + 1)
+    for width, a in zip(widths, sweep_accs):
+        ctx.log(f"      width {width:>2}: " + " ".join(f"{v:.4f}" for v in a))
+    means, stds = sweep_accs.mean(axis=1), sweep_accs.std(axis=1)
+    # One network of the narrowest, the middle and the widest width, one at a time.
+    sampled = [int(widths[0]), int(widths[len(widths) // 2]), int(widths[-1])]
+    timing.serial_sample("width sweep", len(sampled), len(widths) * n_trial, lambda: [
+        MoonsNet(w, seed=0).test(X_train, y_train, X_test, y_test, batch_size=10, epochs=epochs)
+        for w in sampled])
+    ctx.log(f"    wall time of the {2 * n_nets + n_draws * n_per_draw} + "
+            f"{len(widths) * n_trial} networks on the ensemble engine: {timing.engine_s:.1f} s; "
+            f"one at a time: about {timing.serial_estimate_s:.0f} s (extrapolated from "
+            f"{'; '.join(timing.sample)})")
     wide = widths >= 30
     rows.append(Row("003", f"sweep: mean accuracy, widths 30-39 ({epochs} ep.)",
                     PUBLISHED["003_wide_acc"], means[wide].mean(), std=means[wide].std(),
@@ -293,6 +369,12 @@ def experiment_003(ctx):
     rows.append(Row("003", "sweep: accuracy per width", None, means,
                     display=f"{means.min():.4f} .. {means.max():.4f} ({len(widths)} widths)",
                     quick=q, extra={"widths": widths, "std_per_width": stds}))
+    rows.append(Row("003", "seconds: ensemble engine / one at a time (extrapolated)", None,
+                    timing.engine_s, quick=q,
+                    display=f"{timing.engine_s:.1f} / ~{timing.serial_estimate_s:.0f} "
+                            "(estimate)",
+                    extra={"serial_estimate_s": timing.serial_estimate_s,
+                           "serial_sample": timing.sample}))
     ctx.note("003", "make_moons and train_test_split are scratchnet's (NumPy Generator), not "
                     "scikit-learn's, so the points and the split differ from the tutorial's "
                     "(same geometry, noise and sizes); network seeds are fixed instead of "
@@ -315,9 +397,7 @@ def _moons_samples_row(ctx):
     means = []
     for draw in range(n_draws):
         X_train, X_test, y_train, y_test = moons_data(random_state=draw)
-        means.append(repeated_accuracy(X_train, y_train, X_test, y_test, n_experiment=n_nets,
-                                       n_hidden=64, batch_size=10, epochs=10,
-                                       seed=SEED_003).mean())
+        means.append(_engine_accuracies(X_train, y_train, X_test, y_test, n_nets).mean())
     means = np.array(means)
     ctx.log(f"    mean accuracy of {n_nets} nets on each of {n_draws} moons draws: "
             + " ".join(f"{m:.4f}" for m in means))
@@ -337,8 +417,7 @@ def _sklearn_moons_rows(ctx, n_nets):
     X, y = sklearn_make_moons(n_samples=5000, noise=0.1, random_state=42)
     X_train, X_test, y_train, y_test = sklearn_compatible_split(X, y, test_size=0.25,
                                                                 random_state=42)
-    accs = repeated_accuracy(X_train, y_train, X_test, y_test, n_experiment=n_nets,
-                             n_hidden=64, batch_size=10, epochs=10, seed=SEED_003)
+    accs = _engine_accuracies(X_train, y_train, X_test, y_test, n_nets)
     return [Row("003", f"same {n_nets} nets on sklearn's moons and split",
                 PUBLISHED["003_mean_acc"], accs.mean(), std=accs.std(), runs=n_nets,
                 tutorial_std=PUBLISHED["003_std_acc"], quick=ctx.quick,
