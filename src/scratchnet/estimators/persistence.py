@@ -94,19 +94,15 @@ def entry_of(model, where):
 
 
 def labels_entry(classes):
-    """Class labels with their dtype (``object`` arrays stay ``object``)."""
-    return {"dtype": "object" if classes.dtype == object else classes.dtype.str,
-            "values": classes.tolist()}
+    """Class labels with their dtype."""
+    return {"dtype": classes.dtype.str, "values": classes.tolist()}
 
 
 def labels_from_entry(saved):
+    """Inverse of :func:`labels_entry`."""
     if not (isinstance(saved, dict) and isinstance(saved.get("values"), list)
-            and isinstance(saved.get("dtype"), str) and saved["dtype"][1:2] in "biufUO"):
+            and isinstance(saved.get("dtype"), str) and saved["dtype"][1:2] in list("biufUO")):
         raise ModelFileError("classes_ must be a list of labels with their dtype")
-    if saved["dtype"] == "object":
-        classes = np.empty(len(saved["values"]), dtype=object)
-        classes[:] = saved["values"]
-        return classes
     return np.asarray(saved["values"], dtype=np.dtype(saved["dtype"]))
 
 
