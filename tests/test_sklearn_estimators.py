@@ -12,7 +12,7 @@ import pytest
 pytest.importorskip("sklearn")
 
 from sklearn.base import clone  # noqa: E402
-from sklearn.exceptions import ConvergenceWarning  # noqa: E402
+from sklearn.exceptions import ConvergenceWarning, NotFittedError  # noqa: E402
 from sklearn.metrics import recall_score  # noqa: E402
 from sklearn.model_selection import GridSearchCV, cross_val_score, train_test_split  # noqa: E402,E501
 from sklearn.neural_network import MLPClassifier  # noqa: E402
@@ -188,6 +188,29 @@ def test_early_stopping_keeps_the_best_epoch():
     seed = int(twin.rng.integers(2**32))
     _, val = train_test_split(np.arange(len(X)), test_size=0.25, random_state=seed, stratify=y)
     assert clf.score(X[val], y[val]) == clf.best_validation_score_
+
+
+def test_interrupt_keeps_the_completed_epochs_and_divergence_raises(blobs, monkeypatch):
+    X, y = blobs
+    calls = []
+    run_epoch = sn.TrainingLoop.run_epoch
+
+    def interrupted_third(loop, *args):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return run_epoch(loop, *args)
+
+    monkeypatch.setattr(sn.TrainingLoop, "run_epoch", interrupted_third)
+    with pytest.warns(UserWarning, match="interrupted"):
+        clf = NeuralNetClassifier(max_iter=10).fit(X, y)
+    assert clf.n_iter_ == 2 and len(clf.loss_curve_) == 2 and clf.predict(X).shape == (240,)
+    monkeypatch.undo()
+    reg = NeuralNetRegressor(solver="sgd", learning_rate_init=1e6, momentum=0.0)
+    with pytest.raises(sn.TrainingDivergedError, match="diverged"):
+        reg.fit(X, X[:, 0] * 1e3)
+    with pytest.raises(NotFittedError):
+        reg.predict(X)  # a failed first fit leaves the estimator unfitted
 
 
 def test_verbose_prints_scikit_learns_lines(blobs, capsys):
