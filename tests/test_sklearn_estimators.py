@@ -116,8 +116,11 @@ def test_integer_weights_equal_repeated_rows(cls, dtype, rtol, blobs):
     counts = np.random.default_rng(2).integers(0, 3, len(X))
     params = dict(hidden_layer_sizes=(8,), learning_rate_init=0.01, max_iter=20, alpha=0.01,
                   batch_size=1000, random_state=0, dtype=dtype)
-    weighted = _quiet(cls(**params), X, y, sample_weight=counts)
-    repeated = _quiet(cls(**params), X.repeat(counts, axis=0), y.repeat(counts))
+    with pytest.warns(UserWarning, match="is larger than the 240 training samples; it is "
+                                         "clipped to 240"):
+        weighted = _quiet(cls(**params), X, y, sample_weight=counts)
+    with pytest.warns(UserWarning, match="clipped"):
+        repeated = _quiet(cls(**params), X.repeat(counts, axis=0), y.repeat(counts))
     out = "predict_proba" if cls is NeuralNetClassifier else "predict"
     np.testing.assert_allclose(getattr(weighted, out)(X), getattr(repeated, out)(X), rtol=rtol,
                                atol=rtol)

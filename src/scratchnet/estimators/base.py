@@ -244,7 +244,7 @@ class NeuralNetBase(TransformerMixin, BaseEstimator):
             model = self._new_model(settings, X.shape[1], task, loss)
             state = TrainingState.fresh(settings.early_stopping)
 
-        train, val = np.arange(len(X)), None
+        train, val = slice(None), None
         if settings.early_stopping:
             train, val = self._split(model, X, y, settings.validation_fraction)
         run = self._run(model, X, y, weight, train, val, settings, state, incremental)
@@ -277,7 +277,7 @@ class NeuralNetBase(TransformerMixin, BaseEstimator):
         return train, val
 
     def _run(self, model, X, y, weight, train, val, settings, state, incremental):
-        n = len(train)
+        n = len(X) if val is None else len(train)
         w_val = None if weight is None or val is None else weight[val]
         total = float(n) if weight is None else float(weight[train].sum())
         if not total > 0:
