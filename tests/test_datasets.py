@@ -1,6 +1,5 @@
 """Tests of scratchnet.datasets: bundled tables, generators, IDX parsing, download, real MNIST."""
 
-import doctest
 import functools
 import gzip
 import hashlib
@@ -32,7 +31,7 @@ from scratchnet.datasets import (
     make_spirals,
     read_idx,
 )
-from scratchnet.datasets import _bundled, _download, _generators, _idx, _mnist
+from scratchnet.datasets import _mnist
 
 HEART_SHA256 = "f5f3b4204c285bafadd85cb735f38b47689f2be7047feb172dcbeab648110bf9"
 
@@ -89,19 +88,6 @@ def test_weight_height_toy_and_queries():
     Xq, people = load_weight_height_queries()
     assert people == ["Emily", "Frank"]
     assert Xq.tolist() == [[-7, -3], [20, 2]]
-
-
-@pytest.mark.parametrize("module", [datasets, _bundled, _download, _generators, _idx, _mnist],
-                         ids=lambda m: m.__name__)
-def test_docstring_examples_run(module):
-    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
-    assert result.failed == 0
-
-
-def test_read_idx_has_a_running_example():
-    examples = doctest.DocTestFinder().find(read_idx)[0].examples
-    running = [e for e in examples if not e.options.get(doctest.SKIP)]
-    assert any("read_idx(" in e.source for e in running)
 
 
 def test_public_names_resolve():

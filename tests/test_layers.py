@@ -24,6 +24,12 @@ LAYER_FACTORIES.update({
     "dense_normal_init": lambda: sn.Dense(3, init="normal"),
     "dropout": lambda: sn.Dropout(0.4),
     "leaky_relu_steep": lambda: sn.LeakyReLU(0.3),
+    "gelu_tanh": lambda: sn.GELU(approximate="tanh"),
+    "elu_alpha": lambda: sn.ELU(alpha=0.5),
+    "softplus_sharp_low_threshold": lambda: sn.Softplus(beta=2.0, threshold=1.0),
+    "batchnorm": lambda: sn.BatchNorm(),
+    "batchnorm_momentum": lambda: sn.BatchNorm(momentum=0.5, eps=1e-3),
+    "dense_gelu": lambda: sn.Dense(3, activation="gelu"),
 })
 
 

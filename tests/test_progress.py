@@ -1,12 +1,10 @@
 """Tests of scratchnet.progress: the metrics formatter and the progress bar."""
 
-import doctest
 import io
 
 import numpy as np
 import pytest
 
-from scratchnet import progress
 from scratchnet.progress import ProgressBar, format_logs, format_value
 
 
@@ -50,11 +48,6 @@ class FakeClock:
 
 
 # --------------------------------------------------------------------------- format_logs
-
-
-def test_docstring_examples_run():
-    result = doctest.testmod(progress)
-    assert result.failed == 0 and result.attempted >= 2
 
 
 @pytest.mark.parametrize(

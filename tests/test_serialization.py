@@ -227,3 +227,21 @@ def test_file_is_a_plain_npz_without_pickles(tmp_path):
     with np.load(path, allow_pickle=False) as f:
         assert {"header", "checksum", "params", "classes"} <= set(f.files)
         assert all(f[k].dtype != object for k in f.files)
+
+
+def test_metadata_and_rng_round_trip(tmp_path):
+    model = trained()
+    model.metadata = {"tabular": {"mean": [0.1, 1 / 3, -2.5e-300], "names": ["a", "é"]}}
+    model.save(tmp_path / "m.npz")
+    same = sn.load(tmp_path / "m.npz")
+    assert same.metadata == model.metadata
+    assert same.rng.bit_generator.state == model.rng.bit_generator.state
+    assert sn.Sequential([sn.Dense(1)]).metadata == {}
+
+
+def test_metadata_that_is_not_json_is_refused_before_writing(tmp_path):
+    model = trained()
+    model.metadata = {"bad": np.float32(1.0)}
+    with pytest.raises(sn.ModelFileError, match="JSON-serializable"):
+        model.save(tmp_path / "m.npz")
+    assert not list(tmp_path.iterdir())

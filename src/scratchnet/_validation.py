@@ -52,7 +52,7 @@ def check_scalar(value, name, owner, kind=float, low=None, high=None, closed="bo
     type_name = "an int" if kind is int else "a float"
     ok_type = isinstance(value, numbers.Integral if kind is int else numbers.Real)
     ok_type = ok_type and not isinstance(value, bool)
-    inside = False
+    inside = fits_64_bits = False
     if ok_type:
         try:
             value = int(value) if kind is int else float(value)
@@ -60,14 +60,15 @@ def check_scalar(value, name, owner, kind=float, low=None, high=None, closed="bo
             ok_type = False
         inside = ok_type and not (kind is float and math.isnan(value))
         # NumPy takes no larger integers (seeds, sizes, counts).
-        inside = inside and not (kind is int and not -2**63 <= value < 2**63)
+        fits_64_bits = not (kind is int and not -2**63 <= value < 2**63)
+        inside = inside and fits_64_bits
         if low is not None:
             inside &= value >= low if closed in ("both", "left") else value > low
         if high is not None:
             inside &= value <= high if closed in ("both", "right") else value < high
     if not inside:
         none = " or None" if allow_none else ""
-        limit = " (integers must fit in 64 bits)" if ok_type and kind is int else ""
+        limit = " (integers must fit in 64 bits)" if ok_type and not fits_64_bits else ""
         raise ValueError(
             f"The '{name}' parameter of {owner} must be {type_name} in the range "
             f"{_interval(low, high, closed)}{none}. Got {value!r} instead{limit}."
@@ -143,6 +144,19 @@ def _object_as_float(A, name):
     return A.astype(np.float64)
 
 
+def _reshape_hint(A, n_features):
+    """How to make a 1-D ``A`` 2-D, given the number of features expected (if known)."""
+    if n_features is None:
+        return (" Use X.reshape(-1, 1) for a single feature or X.reshape(1, -1) for a "
+                "single sample.")
+    if n_features == 1:
+        return " The model expects a single feature: use X.reshape(-1, 1)."
+    if len(A) == n_features:
+        return (f" The model expects {n_features} features: use X.reshape(1, -1) for a "
+                "single sample.")
+    return f" The model expects rows of {n_features} features."
+
+
 def check_X(X, dtype, name="X", n_features=None):
     """Return ``X`` as a C-contiguous 2-D finite array of ``dtype``.
 
@@ -171,8 +185,7 @@ def check_X(X, dtype, name="X", n_features=None):
     if np.iscomplexobj(A):
         raise DataValidationError(f"{name} must be real; got complex dtype {A.dtype}.")
     if A.ndim != 2:
-        hint = (" Use X.reshape(-1, 1) for a single feature or X.reshape(1, -1) for a "
-                "single sample." if A.ndim == 1 else "")
+        hint = _reshape_hint(A, n_features) if A.ndim == 1 else ""
         raise DataValidationError(
             f"{name} must be a 2-D array of shape (n_samples, n_features); got shape "
             f"{A.shape}.{hint}"

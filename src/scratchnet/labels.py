@@ -15,7 +15,7 @@ def as_label_vector(y, name="y"):
 
     Accepts a column vector. Object arrays (pandas string or categorical
     columns, Python lists of strings) become fixed-width strings when every
-    label is a string, integers when every label is an integer. A missing
+    label is a string, booleans or integers when every label is one. A missing
     label (None, NaN) or a mix of types (``[1, "1"]``) is refused, naming the
     first offending index.
     """
@@ -36,8 +36,10 @@ def as_label_vector(y, name="y"):
 
 def _from_objects(y, name):
     for i, label in enumerate(y):
-        if label is None or (isinstance(label, float) and label != label):
+        if _is_missing(label):
             raise DataValidationError(f"{name} has a missing label ({label!r}) at index {i}.")
+    if len(y) and all(isinstance(label, (bool, np.bool_)) for label in y):
+        return y.astype(bool)
     kinds = [(str, "a string"), (numbers.Integral, "an integer"), (numbers.Real, "a number")]
     for kind, _ in kinds:
         if all(isinstance(label, kind) and not isinstance(label, bool) for label in y):
@@ -54,6 +56,18 @@ def _from_objects(y, name):
                 f"{_describe(label, kinds)} ({label!r}). Use one type for all labels."
             )
     raise DataValidationError(f"{name} holds labels of unsupported type {type(y[0]).__name__}.")
+
+
+def _is_missing(label):
+    """None, or a value unequal to itself: NaN of any float type, NaT, ``pandas.NA``."""
+    if label is None:
+        return True
+    try:
+        return bool(label != label)
+    except TypeError:  # pandas.NA: a comparison with it is itself missing
+        return True
+    except ValueError:  # an array as a label: not missing, refused as a type later
+        return False
 
 
 def _describe(label, kinds):

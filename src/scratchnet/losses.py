@@ -9,12 +9,13 @@ decides how targets are encoded and predictions made.
 
 import numpy as np
 
-from ._validation import check_option
+from ._validation import check_option, check_scalar
 from .ops import WorkBuffers, sigmoid, softmax_with_logsumexp
 from .registry import Registered, registry_for
 from .tasks import BinaryTask, MulticlassTask, RegressionTask
 
-__all__ = ["Loss", "MSE", "BinaryCrossEntropy", "CrossEntropy", "LOSSES", "get_loss"]
+__all__ = ["Loss", "MSE", "MAE", "Huber", "BinaryCrossEntropy", "CrossEntropy", "LOSSES",
+           "get_loss"]
 
 LOSSES = registry_for("loss")
 
@@ -96,6 +97,82 @@ class MSE(Loss):
     def backward(self):
         grad = self.work.like("grad", self._weighted)
         return np.multiply(self._weighted, 2.0 * self._scale, out=grad)
+
+
+class MAE(Loss):
+    """Mean absolute error over all elements (PyTorch's ``L1Loss``, Keras's ``MeanAbsoluteError``).
+
+    Notes
+    -----
+    :math:`L = \\frac{1}{nk} \\sum_{ij} w_i |O_{ij} - T_{ij}|` for outputs of shape (n, k);
+    :math:`\\partial L/\\partial O_{ij} = \\frac{1}{nk} w_i \\operatorname{sign}(O_{ij} - T_{ij})`,
+    taken as 0 where the output equals the target (a subgradient).
+    Less swayed by outliers than MSE: every residual pulls with the same force.
+    """
+
+    aliases = ("mae", "mean_absolute_error", "l1")
+
+    def forward(self, output, target, weight=None):
+        diff = np.subtract(output, target, out=self.work.like("diff", output))
+        self._sign = np.sign(diff, out=self.work.like("sign", diff))
+        if weight is not None:
+            self._sign *= weight[:, None]
+        total = np.vdot(self._sign, diff)  # sum of w_i |d_ij|
+        value, self._scale = self._reduce(total, diff.size)
+        return value
+
+    def backward(self):
+        return np.multiply(self._sign, self._scale, out=self.work.like("grad", self._sign))
+
+
+class Huber(Loss):
+    """Huber loss over all elements: squared near the target, absolute beyond ``delta``.
+
+    Parameters
+    ----------
+    delta : float, default 1.0
+        Where the loss turns from quadratic to linear (> 0).
+    reduction : {"mean", "sum"}, default "mean"
+
+    Notes
+    -----
+    Per element, with :math:`d = O_{ij} - T_{ij}`:
+
+    .. math::
+
+        \\ell(d) = \\begin{cases} \\tfrac12 d^2 & |d| \\le \\delta \\\\
+                     \\delta (|d| - \\tfrac12 \\delta) & |d| > \\delta \\end{cases}
+        \\qquad
+        \\ell'(d) = \\operatorname{clip}(d, -\\delta, \\delta)
+
+    and :math:`L = \\frac{1}{nk} \\sum_{ij} w_i \\ell(d_{ij})` (as Keras's ``Huber`` and
+    PyTorch's ``HuberLoss``). The gradient is continuous: MSE's near the
+    target, MAE's (times ``delta``) for outliers.
+    """
+
+    aliases = ("huber", "huber_loss")
+
+    def __init__(self, delta=1.0, reduction="mean"):
+        super().__init__(reduction)
+        self.delta = check_scalar(delta, "delta", "Huber", low=0.0, closed="neither")
+
+    def forward(self, output, target, weight=None):
+        delta = self.delta
+        diff = np.subtract(output, target, out=self.work.like("diff", output))
+        clipped = np.clip(diff, -delta, delta, out=self.work.like("clipped", diff))
+        # l(d) = c (d - c/2) with c = clip(d): d^2/2 inside, delta (|d| - delta/2) outside.
+        elementwise = np.multiply(clipped, -0.5, out=self.work.like("loss", diff))
+        elementwise += diff
+        elementwise *= clipped
+        if weight is not None:
+            clipped *= weight[:, None]
+            elementwise *= weight[:, None]
+        self._clipped = clipped
+        value, self._scale = self._reduce(elementwise.sum(dtype=np.float64), diff.size)
+        return value
+
+    def backward(self):
+        return np.multiply(self._clipped, self._scale, out=self.work.like("grad", self._clipped))
 
 
 class BinaryCrossEntropy(Loss):

@@ -18,6 +18,7 @@ import numpy as np
 
 from .errors import ModelFileError
 from .parameters import ParameterStore
+from .serialization import MAX_ITEM_BYTES
 
 __all__ = ["capture", "plan", "restore"]
 
@@ -37,6 +38,9 @@ def capture(model):
         if classes.dtype.kind not in _LABEL_KINDS:
             raise ModelFileError(f"labels of dtype {classes.dtype} cannot be saved; use str, "
                                  "int, bool or float labels")
+        if classes.dtype.itemsize > MAX_ITEM_BYTES:
+            raise ModelFileError(f"labels longer than {MAX_ITEM_BYTES // 4} characters cannot "
+                                 f"be saved (the longest has {classes.dtype.itemsize // 4})")
         arrays["classes"] = classes
     arrays.update({f"layers/{i}/{name}": value for i, layer in enumerate(model.layers)
                    for name, value in layer.state.items()})

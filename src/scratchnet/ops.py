@@ -20,7 +20,10 @@ def sigmoid(Z, out=None):
     >>> sigmoid(np.array([-1000.0, 0.0, 1000.0])).tolist()
     [0.0, 0.5, 1.0]
     """
-    out = np.multiply(Z, 0.5, out=out)
+    if out is None:
+        Z = np.asarray(Z)
+        out = np.empty(Z.shape, np.result_type(Z.dtype, np.float16))
+    np.multiply(Z, 0.5, out=out)
     np.tanh(out, out=out)
     out += 1.0
     out *= 0.5

@@ -23,7 +23,8 @@ from ._validation import check_scalar
 from .registry import Registered, registry_for
 from .schedules import Schedule
 
-__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "OPTIMIZERS", "get_optimizer"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "OPTIMIZERS",
+           "get_optimizer"]
 
 OPTIMIZERS = registry_for("optimizer")
 
@@ -95,7 +96,7 @@ class Optimizer(Registered):
         for i in range(len(params)):
             p, g = params[i], grads[i]
             if self.weight_decay:
-                g += self.weight_decay * p
+                self._decay(p, g, float(lr))
             if i not in state:
                 state[i] = self._init_state(p)
             self._update(p, g, state[i], float(lr))
@@ -106,6 +107,10 @@ class Optimizer(Registered):
         if norm > self.clipnorm:
             for g in grads:
                 g *= self.clipnorm / norm
+
+    def _decay(self, p, g, lr):
+        """Apply the weight decay before the update: coupled L2, ``g += lambda * p``."""
+        g += self.weight_decay * p
 
     def _init_state(self, p):
         state = {slot: np.zeros_like(p) for slot in self.slots}
@@ -234,9 +239,10 @@ class Adam(Optimizer):
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, clipnorm=None):
         super().__init__(lr, weight_decay, clipnorm)
-        self.beta1 = check_scalar(beta1, "beta1", "Adam", low=0.0, high=1.0, closed="left")
-        self.beta2 = check_scalar(beta2, "beta2", "Adam", low=0.0, high=1.0, closed="left")
-        self.eps = check_scalar(eps, "eps", "Adam", low=0.0, closed="neither")
+        name = type(self).__name__
+        self.beta1 = check_scalar(beta1, "beta1", name, low=0.0, high=1.0, closed="left")
+        self.beta2 = check_scalar(beta2, "beta2", name, low=0.0, high=1.0, closed="left")
+        self.eps = check_scalar(eps, "eps", name, low=0.0, closed="neither")
 
     def _update(self, p, g, state, lr):
         t = self.iterations + 1
@@ -258,6 +264,41 @@ class Adam(Optimizer):
         np.divide(M, work, out=work)
         work *= step
         p -= work
+
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, https://arxiv.org/abs/1711.05101).
+
+    Parameters
+    ----------
+    lr : float or Schedule, default 0.001
+    beta1, beta2 : float in [0, 1), defaults 0.9 and 0.999
+    eps : float, default 1e-8
+    weight_decay : float, default 0.01
+        Decoupled decay :math:`\\lambda`: the parameters shrink by the factor
+        :math:`1 - \\eta\\lambda` before each Adam step, and the gradient the
+        moments see is left alone (PyTorch's ``AdamW``). It replaces, and is
+        not added to, the base class's coupled L2 decay.
+    clipnorm : float or None
+
+    Notes
+    -----
+    At update :math:`t`, with :math:`\\eta` the current rate:
+
+    .. math::
+        \\theta \\leftarrow (1 - \\eta\\lambda)\\,\\theta, \\quad
+        \\text{then the Adam step of } g \\text{ (see } \\texttt{Adam}).
+    """
+
+    aliases = ("adamw",)
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01,
+                 clipnorm=None):
+        super().__init__(lr, beta1, beta2, eps, weight_decay, clipnorm)
+
+    def _decay(self, p, g, lr):
+        p *= 1.0 - lr * self.weight_decay
 
 
 
@@ -296,6 +337,58 @@ class RMSprop(Optimizer):
         sq *= self.rho
         sq += work
         np.sqrt(sq, out=work)
+        work += self.eps
+        np.divide(g, work, out=work)
+        work *= lr
+        p -= work
+
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi, Hazan & Singer, 2011), as PyTorch's: https://jmlr.org/papers/v12/duchi11a.html
+
+    Parameters
+    ----------
+    lr : float or Schedule, default 0.01
+    eps : float, default 1e-10
+    initial_accumulator_value : float, default 0
+        Starting value of every squared-gradient sum :math:`s`.
+    weight_decay : float, default 0
+        Coupled L2 decay, as in the base class (and PyTorch's Adagrad).
+    clipnorm : float or None
+
+    Notes
+    -----
+    .. math::
+        s \\leftarrow s + g^2, \\qquad
+        \\theta \\leftarrow \\theta - \\eta\\, g / (\\sqrt{s} + \\epsilon).
+
+    Each parameter's effective rate shrinks as its gradients accumulate.
+    """
+
+    aliases = ("adagrad",)
+    slots = ("sum",)
+
+    def __init__(self, lr=0.01, eps=1e-10, initial_accumulator_value=0.0, weight_decay=0.0,
+                 clipnorm=None):
+        super().__init__(lr, weight_decay, clipnorm)
+        self.eps = check_scalar(eps, "eps", "Adagrad", low=0.0, closed="neither")
+        self.initial_accumulator_value = check_scalar(
+            initial_accumulator_value, "initial_accumulator_value", "Adagrad", low=0.0)
+
+    def _init_state(self, p):
+        state = super()._init_state(p)
+        state["sum"][...] = self.initial_accumulator_value
+        return state
+
+    def _update(self, p, g, state, lr):
+        for block in _blocked(p, g, state["sum"], state["work"]):
+            self._update_block(*block, lr)
+
+    def _update_block(self, p, g, total, work, lr):
+        np.multiply(g, g, out=work)
+        total += work
+        np.sqrt(total, out=work)
         work += self.eps
         np.divide(g, work, out=work)
         work *= lr

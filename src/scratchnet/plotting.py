@@ -20,6 +20,7 @@ import numpy as np
 __all__ = [
     "plot_loss",
     "plot_decision_boundary",
+    "plot_confusion_matrix",
     "plot_width_sweep",
     "save_figure",
     "require_matplotlib",
@@ -282,6 +283,52 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, *, margin=0.1,
                  else "Predicted class (opacity = confidence)")
     ax.set_title(title)
     ax.legend(title="class", loc="best")
+    return ax
+
+
+def plot_confusion_matrix(matrix, classes, ax=None, *, cmap="Blues", title=None):
+    """Draw a confusion matrix as a heat map with the count in every cell.
+
+    Parameters
+    ----------
+    matrix : array_like of shape (n_classes, n_classes)
+        ``matrix[i, j]`` = number of samples of true class ``i`` predicted as
+        class ``j`` (as in :func:`scratchnet.tabular.classification_report`).
+    classes : sequence of length n_classes
+        Labels of the rows and columns.
+    ax : matplotlib Axes, optional
+    cmap : str, default "Blues"
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        Rows are the true classes (y axis), columns the predictions (x axis).
+
+    Raises
+    ------
+    ValueError
+        If ``matrix`` is not square or does not match ``classes``.
+    """
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] != len(classes):
+        raise ValueError(f"matrix must have shape ({len(classes)}, {len(classes)}) for "
+                         f"{len(classes)} classes; got {matrix.shape}")
+    ax = new_axes(ax, figsize=(1.2 * len(classes) + 3.0, 1.0 * len(classes) + 2.4))
+    image = ax.imshow(matrix, cmap=cmap, vmin=0)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    names = [str(c) for c in classes]
+    ax.set_xticks(range(len(names)), names, rotation=45 if max(map(len, names)) > 6 else 0,
+                  ha="right" if max(map(len, names)) > 6 else "center")
+    ax.set_yticks(range(len(names)), names)
+    threshold = matrix.max() / 2 if matrix.size else 0
+    for i in range(matrix.shape[0]):
+        for j in range(matrix.shape[1]):
+            ax.text(j, i, str(matrix[i, j]), ha="center", va="center",
+                    color="white" if matrix[i, j] > threshold else "black")
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title("Confusion matrix" if title is None else title)
     return ax
 
 

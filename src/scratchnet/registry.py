@@ -35,10 +35,15 @@ class Registry(Mapping):
 
     def add(self, cls):
         self._classes[qualified_name(cls)] = cls
-        if cls.__module__.startswith("scratchnet."):
+        if cls.__module__.startswith("scratchnet.") and not cls.__name__.startswith("_"):
             self._classes[cls.__name__] = cls
             for alias in cls.__dict__.get("aliases", ()):
                 self._classes[alias] = cls
+
+    def remove(self, cls):
+        """Forget ``cls`` under every name (undoes :meth:`add`)."""
+        for name in [k for k, v in self._classes.items() if v is cls]:
+            del self._classes[name]
 
     def key(self, cls):
         """The name a model file records for ``cls`` (short for built-ins)."""

@@ -6,15 +6,18 @@ their parameters, the task head (``scratchnet.tasks``) gives outputs their
 meaning, and :class:`~scratchnet.training.TrainingLoop` runs the epochs.
 """
 
+import os
+
 import numpy as np
 
 from ._validation import check_option, check_scalar, check_X
 from .callbacks import History
-from .errors import DataValidationError
+from .errors import DataValidationError, ModelFileError
 from .inference import forward_in_chunks
 from . import model_state
 from .layers import Layer
 from .losses import get_loss
+from .metrics import compute_metrics, get_metric, metric_spec
 from .optimizers import get_optimizer
 from .parameters import ParameterStore
 from .registry import deserialize, serialize
@@ -23,9 +26,6 @@ from .summary import format_summary
 from .training import TrainingLoop
 
 __all__ = ["Sequential"]
-
-_METRICS = ("accuracy",)
-
 
 class Sequential:
     """A feed-forward network: layers applied one after the other.
@@ -46,9 +46,15 @@ class Sequential:
         Seeds the model's own generator, used for the initial weights, the
         shuffling and dropout. The same seed gives bit-identical results.
     dtype : {"float32", "float64"}, default "float32"
-    metrics : list of str, optional
-        Extra training metrics for the history (``["accuracy"]``). Validation
-        accuracy is always recorded for classifiers.
+    metrics : list of str or Metric, optional
+        Metrics computed every epoch on the training data (``"f1"`` in the
+        history), on the validation data (``"val_f1"``) and by ``evaluate``:
+        ``"accuracy"``, ``"precision"``, ``"recall"``, ``"f1"`` (binary for
+        two classes, macro for more; ``"f1_macro"`` ...), ``"auc"``,
+        ``"top_5_accuracy"``, ``"mae"``, ``"mse"``, ``"rmse"``, ``"r2"``
+        (any case; see ``scratchnet.metrics``) or Metric instances.
+        Validation and ``evaluate`` always report the task's own metrics
+        too (accuracy for classifiers, mse and r2 for regression).
 
     Attributes
     ----------
@@ -93,15 +99,27 @@ class Sequential:
         if seed is not None and not isinstance(seed, np.random.Generator):
             seed = check_scalar(seed, "seed", "Sequential", kind=int, low=0)
         self.seed = seed
-        self.metrics = [check_option(m, "metrics", "Sequential", _METRICS) for m in metrics or []]
         self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
         self.task = self.loss.task()
+        self.metrics = self._resolve_metrics(metrics)
         self.history = History()
         self.parameters = None
         self.metadata = {}
         self.stop_training = False
 
     # -- construction ------------------------------------------------------
+    def _resolve_metrics(self, metrics):
+        if isinstance(metrics, str):
+            raise ValueError(f"The 'metrics' parameter of Sequential must be a list; got the "
+                             f"string {metrics!r} (write [{metrics!r}]).")
+        resolved = [get_metric(m) for m in metrics or []]
+        names = [m.name for m in resolved]
+        for m in resolved:
+            m.check(self.task)
+            if names.count(m.name) > 1:
+                raise ValueError(f"the metrics list {m.name!r} twice")
+        return resolved
+
     def add(self, layer):
         """Append a layer (before the model is built)."""
         if not isinstance(layer, Layer):
@@ -216,6 +234,8 @@ class Sequential:
                                         high=1.0, closed="left")
         verbose = check_option(verbose, "verbose", "fit", (0, 1, 2))
         X, Y = self.prepare(X, y, fit_targets=True)
+        for metric in self.metrics:
+            metric.check(self.task)
         weight = self._sample_weights(y, len(X), sample_weight, class_weight)
         if validation_data is not None:
             if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
@@ -233,6 +253,10 @@ class Sequential:
             weight = None if weight is None else weight[:-n_val]
         else:
             val = None
+        for metric in self.metrics:
+            metric.check_targets(self.task, Y, "y")
+            if val is not None:
+                metric.check_targets(self.task, val[1], "the validation targets")
         loop = TrainingLoop(self, X, Y, batch_size=batch_size, shuffle=shuffle,
                             sample_weight=weight, validation=val, callbacks=callbacks or (),
                             verbose=verbose)
@@ -317,44 +341,88 @@ class Sequential:
             raise RuntimeError("this model is not fitted yet: call fit(X, y) first")
         return check_X(X, self.dtype, "X", self.input_dim)
 
-    def predict(self, X):
+    def predict(self, X, batch_size=None):
         """Predict labels (classifiers, in the type of the training labels) or values (regression).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        batch_size : int, optional
+            Rows per forward pass (bounds the memory of the work buffers);
+            default :data:`scratchnet.inference.PREDICT_CHUNK`. The result
+            does not depend on it.
 
         Returns
         -------
         ndarray of shape (n_samples,), or (n_samples, n_outputs) for multi-output regression
         """
-        return self.task.decide(forward_in_chunks(self, self._check_predict(X)))
+        return self.task.decide(self._outputs(self._check_predict(X), batch_size))
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, batch_size=None):
         """Class probabilities of shape (n_samples, n_classes); rows sum to 1.
 
         Columns follow ``classes_``. A binary model (one output unit) returns
-        two columns, :math:`1 - p` and :math:`p`.
+        two columns, :math:`1 - p` and :math:`p`. ``batch_size`` as in
+        :meth:`predict`.
         """
         if not self.task.is_classifier:
             raise AttributeError("predict_proba is only available for classifiers")
-        return self.task.probabilities(forward_in_chunks(self, self._check_predict(X)))
+        return self.task.probabilities(self._outputs(self._check_predict(X), batch_size))
 
-    def evaluate(self, X, y):
-        """Loss and metrics on (X, y).
+    def evaluate(self, X, y, batch_size=None):
+        """Loss and metrics on (X, y); ``batch_size`` as in :meth:`predict`.
 
         Returns
         -------
         dict
             ``{"loss", "accuracy"}`` for classifiers, ``{"loss", "mse", "r2"}`` for
-            regression (R^2 averaged over the outputs).
+            regression (R^2 averaged over the outputs), and every metric of
+            ``metrics`` under its name.
         """
         self._check_predict(X)
-        return self.scores(*self.prepare(X, y))
+        return self.scores(*self.prepare(X, y), batch_size=batch_size)
 
-    def scores(self, X, Y):
-        """Loss and the task's metrics on validated ``X`` and encoded ``Y`` (see :meth:`prepare`)."""
-        Z = forward_in_chunks(self, X)
+    def scores(self, X, Y, batch_size=None):
+        """Loss, the task's metrics and ``metrics`` on validated ``X`` and encoded ``Y``.
+
+        ``X`` and ``Y`` as :meth:`prepare` returns them; ``batch_size`` as in :meth:`predict`.
+        """
+        Z = self._outputs(X, batch_size)
         value = self.loss.forward(Z, Y)
         scores = {"loss": value if self.loss.reduction == "mean" else value / len(X)}
         scores.update(self.task.scores(Z, Y))
+        scores.update(compute_metrics(self.metrics, Z, Y, self.task))
         return scores
+
+    def _outputs(self, X, batch_size):
+        batch_size = check_scalar(batch_size, "batch_size", "Sequential", kind=int, low=1,
+                                  allow_none=True)
+        return forward_in_chunks(self, X, chunk=batch_size)
+
+    # -- learning tools (each in its own module) ------------------------------
+    def diagnose(self, X, y):
+        """Per-layer gradients, updates and activations of one step, on a copy.
+
+        See :func:`scratchnet.diagnostics.diagnose`.
+        """
+        from .diagnostics import diagnose
+        return diagnose(self, X, y)
+
+    def explain_step(self, X, y, print_fn=print):
+        """Print one training step as equations with shapes and numbers, on a copy.
+
+        See :func:`scratchnet.explain.explain_step`.
+        """
+        from .explain import explain_step
+        return explain_step(self, X, y, print_fn=print_fn)
+
+    def export_numpy(self, path):
+        """Write a NumPy-only Python file that predicts exactly as this model.
+
+        See :func:`scratchnet.export_numpy.export_numpy`.
+        """
+        from .export_numpy import export_numpy
+        return export_numpy(self, path)
 
     # -- weights, description, persistence ------------------------------------
     def get_weights(self):
@@ -401,7 +469,7 @@ class Sequential:
             "optimizer": serialize(self.optimizer),
             "seed": self.seed if not isinstance(self.seed, np.random.Generator) else None,
             "dtype": self.dtype.name,
-            "metrics": list(self.metrics),
+            "metrics": [metric_spec(m) for m in self.metrics],
         }
 
     @classmethod
@@ -410,7 +478,9 @@ class Sequential:
         return cls([deserialize(spec, "layer") for spec in config["layers"]],
                    loss=deserialize(config["loss"], "loss"),
                    optimizer=deserialize(config["optimizer"], "optimizer"),
-                   seed=config["seed"], dtype=config["dtype"], metrics=config["metrics"])
+                   seed=config["seed"], dtype=config["dtype"],
+                   metrics=[m if isinstance(m, str) else deserialize(m, "metric")
+                            for m in config["metrics"]])
 
     def save(self, path):
         """Save to a ``.npz`` model file (atomically, no pickle); see :func:`scratchnet.load`.
@@ -420,7 +490,11 @@ class Sequential:
         ModelFileError
             If the file cannot be written; an earlier file at ``path`` is kept.
         """
-        write_archive(path, *model_state.capture(self))
+        try:
+            content, arrays = model_state.capture(self)
+        except ModelFileError as exc:
+            raise ModelFileError(f"cannot save the model to {os.fspath(path)}: {exc}") from None
+        write_archive(path, content, arrays)
 
     def __repr__(self):
         inner = ", ".join(repr(l) for l in self.layers)

@@ -30,6 +30,7 @@ import json
 import os
 import stat
 import tempfile
+import tokenize
 import zipfile
 
 import numpy as np
@@ -37,12 +38,17 @@ import numpy as np
 from ._version import __version__
 from .errors import ModelFileError
 
-__all__ = ["write_archive", "read_archive", "FORMAT", "FORMAT_VERSION", "MAX_HEADER_BYTES"]
+__all__ = ["write_archive", "read_archive", "FORMAT", "FORMAT_VERSION", "MAX_HEADER_BYTES",
+           "MAX_ITEM_BYTES"]
 
 FORMAT = "scratchnet-model"
 FORMAT_VERSION = 2
 #: Largest header accepted (architecture, settings, history, metadata).
 MAX_HEADER_BYTES = 4 << 20
+#: Largest element of an array whose dtype the plan gives by kinds (labels):
+#: 256 characters of a ``str`` label. Without it, two labels of dtype
+#: ``<U100000000`` would cost 800 MB however small the architecture.
+MAX_ITEM_BYTES = 1024
 #: Bytes a ``.npy`` member may hold beyond its data (magic and header).
 _NPY_OVERHEAD = 1 << 16
 _RESERVED = ("header", "checksum")
@@ -74,7 +80,12 @@ def write_archive(path, content, arrays):
         "arrays": {name: {"shape": list(a.shape), "dtype": a.dtype.str, "sha256": _digest(a)}
                    for name, a in arrays.items()},
     }
-    header_bytes = np.frombuffer(json.dumps(header, allow_nan=False).encode("utf-8"), np.uint8)
+    try:
+        text = json.dumps(header, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"cannot save the model to {path}: its content is not "
+                             f"JSON-serializable ({exc})") from None
+    header_bytes = np.frombuffer(text.encode("utf-8"), np.uint8)
     members = {"header": header_bytes,
                "checksum": np.frombuffer(_digest(header_bytes).encode("ascii"), np.uint8),
                **arrays}
@@ -120,7 +131,7 @@ def read_archive(path, plan):
         arrays the declared content needs. It may raise ``ModelFileError`` or
         ``ValueError``/``TypeError`` for an inconsistent content. A dtype given
         as a string of kinds (``"U"``, ``"iub"``) accepts any dtype of those
-        kinds (labels).
+        kinds (labels) whose elements take at most :data:`MAX_ITEM_BYTES`.
     """
     path = os.fspath(path)
     try:
@@ -221,12 +232,22 @@ def _read_member(archive, info, shape, dtype, max_bytes=None):
     ``dtype`` is a dtype or a string of accepted kinds.
     """
     with archive.open(info) as f:
-        version = np.lib.format.read_magic(f)
+        try:
+            version = np.lib.format.read_magic(f)
+        except ValueError:
+            raise ModelFileError(f"member {info.filename!r} is not a .npy array") from None
         if version not in ((1, 0), (2, 0), (3, 0)):
             raise ModelFileError(f"member {info.filename!r}: unsupported .npy version {version}")
         read_header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
                        else np.lib.format.read_array_header_2_0)
-        found_shape, fortran, found_dtype = read_header(f)
+        try:
+            found_shape, fortran, found_dtype = read_header(f)
+        except (ValueError, SyntaxError, TypeError, OverflowError, MemoryError,
+                tokenize.TokenError) as exc:
+            # NumPy parses this dictionary with Python's tokenizer and literal_eval,
+            # whose errors say nothing useful about a model file.
+            raise ModelFileError(f"member {info.filename!r} has a damaged .npy header "
+                                 f"({type(exc).__name__})") from None
         if found_dtype.hasobject:
             raise ModelFileError(f"member {info.filename!r} holds Python objects (pickles), "
                                  "which scratchnet never writes nor reads")
@@ -234,6 +255,9 @@ def _read_member(archive, info, shape, dtype, max_bytes=None):
             if found_dtype.kind not in dtype:
                 raise ModelFileError(f"array {info.filename[:-4]!r} has dtype {found_dtype}; "
                                      f"expected one of the kinds {dtype!r}")
+            if found_dtype.itemsize > MAX_ITEM_BYTES:
+                raise ModelFileError(f"array {info.filename[:-4]!r} has dtype {found_dtype}, "
+                                     f"whose elements exceed the {MAX_ITEM_BYTES} bytes allowed")
         elif found_dtype != dtype:
             raise ModelFileError(f"array {info.filename[:-4]!r} has dtype {found_dtype}; the "
                                  f"architecture needs {dtype}")

@@ -137,6 +137,18 @@ class _Classifier(Task):
         """Number of rows of ``Z`` whose decision matches the encoded target ``Y``."""
         raise NotImplementedError
 
+    def target_codes(self, Y):
+        """Class codes (indices into ``classes_``) of encoded targets ``Y``: shape (n,)."""
+        raise NotImplementedError
+
+    def positive_log_odds(self, Z):
+        """Two classes: the log-odds :math:`\\log (p_1 / p_0)` of ``classes_[1]`` per row of ``Z``.
+
+        Exact from the raw outputs (no saturated probabilities), so it ranks
+        samples without artificial ties. Raises ValueError for more classes.
+        """
+        raise NotImplementedError
+
     def get_state(self):
         return {"n_outputs": self.n_outputs}, self.classes_
 
@@ -219,8 +231,17 @@ class MulticlassTask(_Classifier):
         return Z.argmax(axis=1)
 
     def count_correct(self, Z, Y):
-        labels = Y if Y.ndim == 1 else Y.argmax(axis=1)
-        return int(np.count_nonzero(Z.argmax(axis=1) == labels))
+        return int(np.count_nonzero(Z.argmax(axis=1) == self.target_codes(Y)))
+
+    def target_codes(self, Y):
+        return Y if Y.ndim == 1 else Y.argmax(axis=1)
+
+    def positive_log_odds(self, Z):
+        if Z.shape[1] != 2:
+            raise ValueError(f"log-odds of a positive class need two classes; this model has "
+                             f"{Z.shape[1]}.")
+        # softmax's normaliser cancels: log(p1 / p0) = z1 - z0.
+        return Z[:, 1] - Z[:, 0]
 
 
 class BinaryTask(_Classifier):
@@ -263,6 +284,12 @@ class BinaryTask(_Classifier):
     def count_correct(self, Z, Y):
         return int(np.count_nonzero((Z[:, 0] > 0) == (Y[:, 0] > 0.5)))
 
+    def target_codes(self, Y):
+        return (Y[:, 0] > 0.5).astype(np.intp)
+
+    def positive_log_odds(self, Z):
+        return Z[:, 0]
+
 
 class RegressionTask(Task):
     """Real-valued targets, one or more columns; the outputs are the predictions.
@@ -288,12 +315,13 @@ class RegressionTask(Task):
 
     def encode(self, y, dtype, name="y"):
         y = _numeric_targets(y, name)
+        shape = y.shape
         y = np.ascontiguousarray(y.reshape(len(y), -1), dtype=dtype)
         if y.shape[1] != self.n_outputs:
             raise DataValidationError(
                 f"{name} has {y.shape[1]} target columns; the model predicts {self.n_outputs}."
             )
-        check_finite(y, name)
+        check_finite(y.reshape(shape), name)  # positions as given: "index i" for a vector
         return y
 
     def decide(self, Z):

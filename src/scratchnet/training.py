@@ -23,6 +23,7 @@ import numpy as np
 
 from .callbacks import History
 from .errors import TrainingDivergedError
+from .metrics import compute_metrics
 from .progress import ProgressBar, format_logs
 
 __all__ = ["TrainingLoop", "PER_EPOCH_GATHER_BELOW"]
@@ -57,14 +58,19 @@ class TrainingLoop:
 
     Notes
     -----
+    Training metrics (``model.metrics``): each batch's outputs are copied
+    into one buffer of shape (n, n_outputs), and every metric is computed
+    once from it at the end of the epoch (see ``scratchnet.metrics``).
+    Without metrics, nothing is copied.
+
     At the start of every epoch the loop keeps the parameters, the layers'
     state (running statistics), the optimizer's state and the generator's
-    state. If the epoch diverges (a
-    non-finite training loss, a non-finite validation loss, or parameters that
-    stop being finite) or is interrupted (``KeyboardInterrupt``), all of it is
-    put back before the error propagates: the model is exactly as it was at
-    the end of the last completed epoch, and a ``fit`` with a smaller rate
-    starts from there.
+    state. If the epoch diverges (a non-finite training loss, a non-finite
+    validation loss, or parameters that stop being finite), is interrupted
+    (``KeyboardInterrupt``) or fails with any other error, all of it is put
+    back before the error propagates: the model is exactly as it was at the
+    end of the last completed epoch, and a ``fit`` with a smaller rate starts
+    from there.
     """
 
     def __init__(self, model, X, Y, batch_size=32, shuffle=True, sample_weight=None,
@@ -77,14 +83,16 @@ class TrainingLoop:
         self.validation = validation
         self.callbacks = list(callbacks)
         self.verbose = verbose
+        self.metrics = list(model.metrics)
+        # Where the epoch's outputs are kept for the metrics (None: no copy at all).
+        self.outputs = (np.empty((len(X), model.layer_output_dims()[-1]), model.dtype)
+                        if self.metrics else None)
 
     def run(self, epochs):
         """Train ``epochs`` epochs (fewer if a callback stops); return this run's History."""
         model = self.model
         model.stop_training = False
         run_history = History()
-        if epochs == 0:
-            return run_history
         for cb in self.callbacks:
             cb.on_train_begin(model)
         first = model.history.epochs
@@ -119,7 +127,9 @@ class TrainingLoop:
                 if self.validation is not None:
                     logs.update({f"val_{k}": v for k, v in model.scores(*self.validation).items()})
             self._check_epoch(logs)
-        except (TrainingDivergedError, KeyboardInterrupt):
+        except BaseException:
+            # Whatever stops an epoch half-way (divergence, Ctrl-C, an error in
+            # a layer) leaves the model as it was at the epoch's start.
             self._roll_back(checkpoint)
             bar.close()
             raise
@@ -148,10 +158,9 @@ class TrainingLoop:
         loss, optimizer, parameters = model.loss, model.optimizer, model.parameters
         forward, backward = model.forward, model.backward
         per_sample = loss.reduction == "mean"
-        count_correct = model.task.count_correct if "accuracy" in model.metrics else None
+        outputs = self.outputs
         live = bar.enabled
         loss_sum = 0.0
-        correct = 0
         wb = None
         for b, start in enumerate(range(0, n, bs)):
             stop = min(start + bs, n)
@@ -169,22 +178,32 @@ class TrainingLoop:
             value = loss.forward(out, yb, wb)
             if not math.isfinite(value):
                 raise self._diverged(f"the loss became {value} in batch {b + 1}")
-            if count_correct is not None:
-                correct += count_correct(out, yb)
+            if outputs is not None:
+                outputs[start:stop] = out
             backward(loss.backward())
             parameters.step(optimizer)
             loss_sum += value * (stop - start) if per_sample else value
             if live:
                 bar.update(1, loss=loss_sum / stop)
+        # Each batch's loss is measured before its update, so the epoch's last
+        # update would otherwise go unchecked: parameters that overflow there
+        # give NaN predictions, and the next epoch would diverge at its first
+        # batch with nothing sane left to roll back to.
+        after = loss.forward(forward(xb, False), yb, wb)
+        if not math.isfinite(after):
+            raise self._diverged(f"the loss became {after} after the epoch's last update")
         logs = {"loss": loss_sum / n}
-        if count_correct is not None:
-            logs["accuracy"] = correct / n
+        if outputs is not None:
+            # The outputs are in batch order: the targets of the same rows.
+            logs.update(compute_metrics(self.metrics, outputs, Y if per_epoch_gather else Y[order],
+                                        model.task))
         return logs
 
     def _check_epoch(self, logs):
         if not self.model.parameters.all_finite():
             raise self._diverged("the parameters stopped being finite")
-        bad = [k for k, v in logs.items() if not math.isfinite(v)]
+        # Only the losses tell divergence; a metric may be undefined (NaN).
+        bad = [k for k in ("loss", "val_loss") if k in logs and not math.isfinite(logs[k])]
         if bad:
             raise self._diverged(f"{bad[0]} became {logs[bad[0]]}")
 

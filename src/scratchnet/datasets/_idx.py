@@ -83,10 +83,13 @@ def read_idx(path, expected_magic=None):
     >>> images[1, 0].tolist()
     [9, 10, 11]
 
-    The MNIST test images, once downloaded (see :func:`load_mnist`):
+    The MNIST test images, once downloaded (see :func:`load_mnist`) into the
+    data home (``SCRATCHNET_DATA``):
 
-    >>> images = read_idx("mnist/t10k-images-idx3-ubyte.gz", expected_magic=2051)  # doctest: +SKIP
-    >>> images.shape, images.dtype  # doctest: +SKIP
+    >>> from scratchnet.datasets import get_data_home
+    >>> path = get_data_home() / "mnist" / "t10k-images-idx3-ubyte.gz"
+    >>> images = read_idx(path, expected_magic=2051)
+    >>> images.shape, images.dtype
     ((10000, 28, 28), dtype('uint8'))
     """
     path = Path(path)

@@ -196,8 +196,8 @@ load_mnist.__doc__ = _LOADER_DOC.format(
     labels="",
     source="Y. LeCun, C. Cortes, C. J. C. Burges, http://yann.lecun.com/exdb/mnist/ , "
     "CC BY-SA 3.0.\n\n    Examples\n    --------\n"
-    "    >>> X, y = load_mnist('test', as_float=True)  # doctest: +SKIP\n"
-    "    >>> X.shape, X.dtype, y[:5].tolist()  # doctest: +SKIP\n"
+    "    >>> X, y = load_mnist('test', as_float=True, download=False)  # from the data home\n"
+    "    >>> X.shape, X.dtype, y[:5].tolist()\n"
     "    ((10000, 784), dtype('float32'), [7, 2, 1, 0, 4])",
 )
 load_fashion_mnist.__doc__ = _LOADER_DOC.format(
@@ -210,7 +210,7 @@ load_fashion_mnist.__doc__ = _LOADER_DOC.format(
     source="H. Xiao, K. Rasul, R. Vollgraf, arXiv:1708.07747, "
     "https://github.com/zalandoresearch/fashion-mnist , MIT license.\n\n"
     "    Examples\n    --------\n"
-    "    >>> X, y = load_fashion_mnist('test', flatten=False)  # doctest: +SKIP\n"
-    "    >>> X.shape, FASHION_MNIST_CLASSES[y[0]]  # doctest: +SKIP\n"
+    "    >>> X, y = load_fashion_mnist('test', flatten=False, download=False)\n"
+    "    >>> X.shape, FASHION_MNIST_CLASSES[y[0]]\n"
     "    ((10000, 28, 28), 'Ankle boot')",
 )

@@ -41,7 +41,7 @@ def run_demo(epochs=100, seed=0, verbose=1, print_fn=print):
     result = {
         "train_accuracy": model.evaluate(X_train, y_train)["accuracy"],
         "test_accuracy": model.evaluate(X_test, y_test)["accuracy"],
-        "epochs": len(history["loss"]),
+        "epochs": history.epochs,
         "seconds": seconds,
     }
     print_fn(f"Trained {result['epochs']} epochs in {seconds:.2f} s")

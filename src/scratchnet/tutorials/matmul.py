@@ -23,13 +23,12 @@ blas       1                                            a tuned BLAS ``gemm``
 ========== ============================================ ======================
 
 :data:`METHODS` lists them in that order; :func:`time_methods` times them and
-:func:`run_matmul_bench` (the ``scratchnet bench matmul`` command) prints the
+:func:`scratchnet.tutorials.matmul_bench.run_matmul_bench` (the ``scratchnet bench matmul`` command) prints the
 table and draws the chart (:func:`scratchnet.tutorials.matmul_plot.plot_matmul_ladder`).
 """
 
 import dataclasses
 import statistics
-import sys
 import time
 from types import MappingProxyType
 
@@ -50,7 +49,6 @@ __all__ = [
     "format_speedup",
     "format_shape",
     "format_table",
-    "run_matmul_bench",
 ]
 
 
@@ -557,55 +555,3 @@ def format_table(records):
         lines.append(f"{r.method:<10} {r.shape_label:<22} {format_seconds(r.best):>10} "
                      f"{format_seconds(r.median):>10} {format_speedup(r.speedup):>9}  {r.baseline}")
     return "\n".join(lines)
-
-
-def run_matmul_bench(plot_path="matmul_ladder.png", repeats=5, *, shapes=None,
-                     seed=0, skip_slow_above=SKIP_SLOW_ABOVE, file=None):
-    """Time the ladder, print the table and save the bar chart.
-
-    This is ``scratchnet bench matmul --plot PATH --repeats N``.
-
-    Parameters
-    ----------
-    plot_path : str or path-like or None, default "matmul_ladder.png"
-        Where to save the log-scale bar chart; ``None`` or ``""`` for no chart.
-    repeats : int, default 5
-        Timed repeats per method and shape.
-    shapes : sequence of (m, k, n), optional
-        Default :data:`DEFAULT_SHAPES`; about 5 s in all on a 2-core machine.
-    seed : int or numpy.random.Generator, default 0
-    skip_slow_above : mapping or int or None
-        See :func:`time_methods`.
-    file : file-like, default sys.stdout
-        Where the table goes.
-
-    Returns
-    -------
-    int
-        Exit status: 0. Without matplotlib the table is still printed, with a
-        note on how to get the chart.
-    """
-    out = sys.stdout if file is None else file
-    records = time_methods(shapes, repeats=repeats, seed=seed,
-                           skip_slow_above=skip_slow_above)
-    print(f"Matrix multiplication ladder (tutorial 000): float32 operands, seconds "
-          f"per call, best and median of {repeats} repeat(s); NumPy {np.__version__}",
-          file=out)
-    print(file=out)
-    print(format_table(records), file=out)
-    print(file=out)
-    print("speed-up = best time of the baseline (column 'vs') / best time of the method.\n"
-          "The baseline is loops, or, where loops was skipped as too slow, the slowest\n"
-          "method that ran on that shape.", file=out)
-    if plot_path:
-        from ..plotting import save_figure
-        from .matmul_plot import plot_matmul_ladder
-
-        try:
-            ax = plot_matmul_ladder(records)
-        except ImportError:
-            print("(no chart: it needs matplotlib: pip install 'scratchnet[plot]')", file=out)
-            return 0
-        saved = save_figure(ax, plot_path)
-        print(f"chart saved to {saved}", file=out)
-    return 0
