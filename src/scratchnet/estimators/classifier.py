@@ -49,10 +49,10 @@ class NeuralNetClassifier(ClassifierMixin, NeuralNetBase):
     >>> from scratchnet.sklearn import NeuralNetClassifier
     >>> X = np.random.default_rng(0).normal(size=(200, 2))
     >>> y = np.where(X[:, 0] + X[:, 1] > 0, "up", "down")
-    >>> clf = NeuralNetClassifier(hidden_layer_sizes=(8,), learning_rate_init=0.01,
-    ...                           max_iter=100, random_state=0).fit(X, y)
-    >>> clf.classes_.tolist(), clf.score(X, y) > 0.95
-    (['down', 'up'], True)
+    >>> clf = NeuralNetClassifier(hidden_layer_sizes=(8,), learning_rate_init=0.01, tol=1e-3,
+    ...                           random_state=0).fit(X, y)
+    >>> clf.classes_.tolist(), clf.score(X, y) > 0.95, clf.n_iter_ < clf.max_iter
+    (['down', 'up'], True, True)
     """
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", dropout=0.0, solver="adam",
