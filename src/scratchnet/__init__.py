@@ -16,10 +16,11 @@ from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, RMSprop
 from .schedules import CosineDecay, ExponentialDecay, Schedule, StepDecay
 from .sequential import Sequential
 from .serialization import load
+from .onnx_export import export_onnx
 from . import datasets, preprocessing  # noqa: E402  (light: NumPy and the stdlib only)
 
 __all__ = [
-    "Sequential", "load", "datasets", "preprocessing",
+    "Sequential", "load", "export_onnx", "datasets", "preprocessing",
     "Layer", "Dense", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "Identity", "Dropout",
     "Loss", "MSE", "BinaryCrossEntropy", "CrossEntropy",
     "Optimizer", "SGD", "Adam", "RMSprop",

@@ -1,0 +1,115 @@
+"""A built model read as a flat list of standard operations.
+
+Exporters (ONNX, PyTorch, scikit-learn) all need the same thing: the
+network as a chain of affine maps and element-wise or row-wise functions,
+with the activations that ``Dense(activation=...)`` hides unfolded. This
+module produces that chain from the public state of a model (its
+``layers`` and each layer's ``params``) and refuses, naming the layer, what
+has no standard equivalent.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..layers import Dense, Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+
+__all__ = ["Op", "network_ops", "model_task", "EXPORTABLE"]
+
+#: Exact layer class -> operation kind. Exact classes only: a user's subclass
+#: of ReLU may compute something else, so it is refused like any unknown layer.
+EXPORTABLE = {
+    ReLU: "relu",
+    LeakyReLU: "leaky_relu",
+    Sigmoid: "sigmoid",
+    Tanh: "tanh",
+    Softmax: "softmax",
+    Identity: "identity",
+    Dropout: "dropout",
+}
+
+
+@dataclass(frozen=True)
+class Op:
+    """One operation of the chain.
+
+    Attributes
+    ----------
+    kind : str
+        ``"dense"``, ``"relu"``, ``"leaky_relu"``, ``"sigmoid"``, ``"tanh"``,
+        ``"softmax"``, ``"identity"`` or ``"dropout"``.
+    W : ndarray of shape (n_in, n_out) or None
+        Weights of a ``"dense"`` operation: :math:`Y = X W + b`.
+    b : ndarray of shape (n_out,) or None
+        Its bias; None for ``Dense(use_bias=False)``.
+    negative_slope : float or None
+        The slope of ``"leaky_relu"``.
+    rate : float or None
+        The drop probability of ``"dropout"`` (the identity at inference).
+    layer : int
+        Index in ``model.layers`` of the layer this operation comes from.
+    """
+
+    kind: str
+    layer: int
+    W: np.ndarray = None
+    b: np.ndarray = None
+    negative_slope: float = None
+    rate: float = None
+
+
+def model_task(model):
+    """``"multiclass"``, ``"binary"`` or ``"regression"``: what the model's loss trains it for."""
+    return model.loss.task
+
+
+def network_ops(model, target):
+    """The built ``model`` as a list of :class:`Op`, in order.
+
+    Parameters
+    ----------
+    model : Sequential
+        A built model.
+    target : str
+        Name of the format or library, used in error messages.
+
+    Returns
+    -------
+    list of Op
+
+    Raises
+    ------
+    RuntimeError
+        If the model is not built.
+    ValueError
+        If a layer has no standard equivalent; the message names it.
+    """
+    if not model.built:
+        raise RuntimeError(f"the model is not built yet, so there is nothing to export to "
+                           f"{target}: call fit(X, y) or build(n_features) first")
+    ops = []
+    for index, layer in enumerate(model.layers):
+        if type(layer) is Dense:
+            ops.append(Op("dense", index, W=layer.params["W"].copy(),
+                          b=layer.params["b"].copy() if "b" in layer.params else None))
+            if layer.activation is not None:
+                ops.append(_activation_op(layer.activation, index, target, layer))
+        else:
+            ops.append(_activation_op(layer, index, target, layer))
+    return ops
+
+
+def _activation_op(layer, index, target, owner):
+    kind = EXPORTABLE.get(type(layer))
+    if kind is None:
+        where = (f"layer {index} ({type(owner).__name__})" if owner is layer else
+                 f"the activation {type(layer).__name__} of layer {index} "
+                 f"({type(owner).__name__})")
+        supported = ", ".join(["Dense"] + [cls.__name__ for cls in EXPORTABLE])
+        raise ValueError(f"{where} cannot be exported to {target}: it has no standard "
+                         f"equivalent. Supported layers: {supported}.")
+    if kind == "leaky_relu":
+        return Op(kind, index, negative_slope=float(layer.negative_slope))
+    if kind == "dropout":
+        return Op(kind, index, rate=float(layer.rate))
+    return Op(kind, index)

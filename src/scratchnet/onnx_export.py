@@ -1,0 +1,194 @@
+"""Export a model as a standard ONNX graph (needs the ``onnx`` package: ``scratchnet[onnx]``).
+
+The graph, for a model of Dense layers and activations:
+
+* input ``"input"``: shape ``[N, n_features]``, ``N`` dynamic, in the model's
+  float type (float32 -> ``FLOAT``, float64 -> ``DOUBLE``);
+* one ``Gemm`` per Dense layer (``MatMul`` when it has no bias), then
+  ``Relu``, ``LeakyRelu``, ``Sigmoid``, ``Tanh``, ``Softmax`` (axis 1) or
+  nothing (Identity); Dropout is the identity at inference and is left out;
+* outputs, by task:
+
+  ============== ===================================================================
+  classifier     ``"logits"`` ``[N, n_outputs]`` (the last layer's raw output) and
+                 ``"probabilities"`` ``[N, n_classes]``, equal to ``predict_proba``:
+                 a softmax, or for a binary model (one logit) the two columns
+                 :math:`1 - p`, :math:`p` with :math:`p = \\sigma(z)`
+  regression     ``"predictions"`` ``[N, n_outputs]``, equal to ``predict``
+                 (as a column for a single output)
+  ============== ===================================================================
+
+The class labels, in column order, are stored as JSON in the model's
+metadata (``metadata_props`` key ``"classes"``), with the task
+(``"task"``) and the scratchnet version.
+"""
+
+import json
+import os
+import tempfile
+
+import numpy as np
+
+from .interop.ops import model_task, network_ops
+
+__all__ = ["export_onnx", "OPSET"]
+
+#: The default operator set: every operator used here has had its current
+#: form since opset 13; 17 is supported by onnxruntime 1.12 and later. The
+#: file declares the lowest IR version that opset needs (8 for 17), so that
+#: older runtimes read it too.
+OPSET = 17
+
+#: Operation kind -> (ONNX operator, attributes from the Op).
+_ACTIVATIONS = {
+    "relu": ("Relu", lambda op: {}),
+    "leaky_relu": ("LeakyRelu", lambda op: {"alpha": op.negative_slope}),
+    "sigmoid": ("Sigmoid", lambda op: {}),
+    "tanh": ("Tanh", lambda op: {}),
+    "softmax": ("Softmax", lambda op: {"axis": 1}),
+}
+_SKIPPED = ("identity", "dropout")
+
+
+def _import_onnx():
+    try:
+        import onnx
+    except ImportError as exc:
+        raise ImportError("export_onnx needs the onnx package, which is not installed; install "
+                          "it with: pip install 'scratchnet[onnx]'") from exc
+    return onnx
+
+
+def export_onnx(model, path, opset=OPSET, graph_name="scratchnet"):
+    """Write ``model`` to ``path`` as an ONNX model, checked by ``onnx.checker``.
+
+    Parameters
+    ----------
+    model : Sequential
+        A built model (fitted, for a classifier) whose layers are Dense,
+        ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Identity or Dropout.
+    path : str or path-like
+        Output file, written atomically (a temporary file renamed over it).
+    opset : int, default 17
+        ONNX operator set, at least 13.
+    graph_name : str, default "scratchnet"
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ValueError
+        If a layer cannot be exported (the message names it) or ``opset`` is below 13.
+    ImportError
+        If ``onnx`` is not installed.
+
+    Examples
+    --------
+    >>> import numpy as np, scratchnet as sn, onnxruntime as ort, tempfile, os
+    >>> X = np.random.default_rng(0).normal(size=(50, 3)).astype(np.float32)
+    >>> model = sn.Sequential([sn.Dense(4, activation="tanh"), sn.Dense(2)], seed=0)
+    >>> _ = model.fit(X, X[:, 0] > 0, epochs=2)
+    >>> path = sn.export_onnx(model, os.path.join(tempfile.mkdtemp(), "m.onnx"))
+    >>> session = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+    >>> proba, = session.run(["probabilities"], {"input": X})
+    >>> bool(np.allclose(proba, model.predict_proba(X), atol=1e-6))
+    True
+    """
+    from pathlib import Path
+
+    from ._validation import check_scalar
+
+    onnx = _import_onnx()
+    opset = check_scalar(opset, "opset", "export_onnx", kind=int, low=13)
+    graph = _build_graph(onnx, model, graph_name)
+    onnx_model = onnx.helper.make_model(
+        graph, opset_imports=[onnx.helper.make_opsetid("", opset)],
+        producer_name="scratchnet", producer_version=_version())
+    onnx_model.ir_version = onnx.helper.find_min_ir_version_for(list(onnx_model.opset_import))
+    metadata = {"task": model_task(model), "scratchnet_version": _version()}
+    if model_task(model) != "regression":
+        metadata["classes"] = json.dumps(np.asarray(model.classes_).tolist())
+    onnx.helper.set_model_props(onnx_model, metadata)
+    onnx.checker.check_model(onnx_model, full_check=True)
+    path = Path(path)
+    _write_atomically(onnx_model.SerializeToString(), path)
+    return path
+
+
+def _version():
+    from . import __version__
+
+    return __version__
+
+
+def _build_graph(onnx, model, graph_name):
+    helper, TensorProto = onnx.helper, onnx.TensorProto
+    ops = network_ops(model, "ONNX")
+    elem = TensorProto.DOUBLE if model.dtype == np.float64 else TensorProto.FLOAT
+    nodes, initializers = [], []
+    current = "input"
+    width = model.input_dim
+
+    def fresh(stem):
+        return f"{stem}_{len(nodes)}"
+
+    for op in ops:
+        if op.kind in _SKIPPED:
+            continue
+        out = fresh(op.kind)
+        if op.kind == "dense":
+            w_name = f"W_{op.layer}"
+            initializers.append(onnx.numpy_helper.from_array(op.W.astype(model.dtype), w_name))
+            if op.b is None:
+                nodes.append(helper.make_node("MatMul", [current, w_name], [out]))
+            else:
+                b_name = f"b_{op.layer}"
+                initializers.append(onnx.numpy_helper.from_array(op.b.astype(model.dtype),
+                                                                 b_name))
+                nodes.append(helper.make_node("Gemm", [current, w_name, b_name], [out]))
+            width = op.W.shape[1]
+        else:
+            name, attrs = _ACTIVATIONS[op.kind]
+            nodes.append(helper.make_node(name, [current], [out], **attrs(op)))
+        current = out
+
+    task = model_task(model)
+    if task == "regression":
+        nodes.append(helper.make_node("Identity", [current], ["predictions"]))
+        outputs = [helper.make_tensor_value_info("predictions", elem, ["N", width])]
+    else:
+        nodes.append(helper.make_node("Identity", [current], ["logits"]))
+        if task == "binary":
+            one = "one"
+            initializers.append(onnx.numpy_helper.from_array(np.ones((), model.dtype), one))
+            nodes += [helper.make_node("Sigmoid", ["logits"], ["p_positive"]),
+                      helper.make_node("Sub", [one, "p_positive"], ["p_negative"]),
+                      helper.make_node("Concat", ["p_negative", "p_positive"],
+                                       ["probabilities"], axis=1)]
+            n_classes = 2
+        else:
+            nodes.append(helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1))
+            n_classes = width
+        outputs = [helper.make_tensor_value_info("probabilities", elem, ["N", n_classes]),
+                   helper.make_tensor_value_info("logits", elem, ["N", width])]
+    inputs = [helper.make_tensor_value_info("input", elem, ["N", model.input_dim])]
+    return helper.make_graph(nodes, graph_name, inputs, outputs, initializer=initializers)
+
+
+def _write_atomically(data, path):
+    folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".scratchnet-", suffix=".onnx.tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
