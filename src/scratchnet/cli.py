@@ -30,6 +30,24 @@ def _bench(args):
     return run_matmul_bench(plot_path=args.plot, repeats=args.repeats)
 
 
+def _compare(args):
+    from .compare import run_compare
+
+    hidden = None if args.hidden is None else _widths(args.hidden)
+    libraries = None if args.libraries is None else args.libraries.split(",")
+    return run_compare(args.dataset, libraries=libraries, seeds=args.seeds, epochs=args.epochs,
+                       batch_size=args.batch_size, lr=args.lr, hidden=hidden, limit=args.limit,
+                       quick=args.quick, json_path=args.json, plot_path=args.plot)
+
+
+def _widths(text):
+    try:
+        return tuple(int(w) for w in text.split(","))
+    except ValueError:
+        raise ValueError(f"--hidden takes comma-separated layer widths such as 64,32; "
+                         f"got {text!r}") from None
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="scratchnet",
@@ -58,6 +76,31 @@ def build_parser():
     reproduce.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     reproduce.add_argument("--plots", metavar="DIR", help="save the experiments' plots as PNGs")
     reproduce.set_defaults(handler=_reproduce)
+
+    compare = sub.add_parser(
+        "compare",
+        help="train the same network with scratchnet, scikit-learn, Keras and PyTorch",
+        description="Train one network (same architecture, split, epochs, batch size, Adam "
+        "learning rate) with each installed library over several seeds, and print test "
+        "accuracy (mean \u00b1 std), training time and time per epoch. Missing libraries "
+        "are listed as skipped, with the command that installs them.",
+    )
+    compare.add_argument("--dataset", default="heart",
+                         choices=["heart", "breast_cancer", "moons", "mnist"],
+                         help="dataset (default heart; mnist reads $SCRATCHNET_DATA)")
+    compare.add_argument("--libraries", metavar="LIST",
+                         help="comma-separated subset of scratchnet,sklearn,keras,torch")
+    compare.add_argument("--seeds", type=int, default=3, help="runs per library (default 3)")
+    compare.add_argument("--epochs", type=int, help="epochs (default: per dataset)")
+    compare.add_argument("--batch-size", type=int, help="batch size (default: per dataset)")
+    compare.add_argument("--lr", type=float, help="Adam learning rate (default 0.001)")
+    compare.add_argument("--hidden", metavar="WIDTHS",
+                         help="hidden layer widths, e.g. 128 or 64,32 (default: per dataset)")
+    compare.add_argument("--limit", type=int, help="use at most this many train/test samples")
+    compare.add_argument("--quick", action="store_true", help="fewer epochs (and MNIST images)")
+    compare.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    compare.add_argument("--plot", metavar="PATH", help="save a bar chart (needs matplotlib)")
+    compare.set_defaults(handler=_compare)
 
     bench = sub.add_parser("bench", help="micro-benchmarks")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")
