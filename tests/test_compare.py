@@ -4,13 +4,22 @@ import json
 
 import pytest
 
+import scratchnet as sn
 from scratchnet.cli import main
 from scratchnet.compare import DATASETS, compare, format_comparison, run_compare
-from scratchnet.compare_backends import LIBRARIES, loader
+from scratchnet.compare_backends import LIBRARIES, get_backend, loader
 
 KEYS_OK = {"library", "label", "status", "version", "accuracies", "accuracy_mean",
            "accuracy_std", "train_seconds", "train_seconds_mean", "seconds_per_epoch",
            "epochs_run"}
+
+
+def require(*libraries):
+    """Skip unless these libraries import (Keras through its backend choice, as compare does)."""
+    for name in libraries:
+        missing = get_backend(name).missing()
+        if missing is not None:
+            pytest.skip(f"{missing} is not installed")
 
 
 @pytest.fixture(scope="module")
@@ -25,9 +34,7 @@ def heart_result(tmp_path_factory):
 
 
 def test_every_library_trains_and_is_plausible(heart_result):
-    pytest.importorskip("sklearn")
-    pytest.importorskip("torch")
-    pytest.importorskip("keras")
+    require("sklearn", "torch", "keras")
     result, _ = heart_result
     assert [e["library"] for e in result["results"]] == list(LIBRARIES)
     for entry in result["results"]:
@@ -109,3 +116,55 @@ def test_bad_arguments_are_refused_before_any_training(capsys):
 def test_quick_settings_exist_for_every_dataset():
     for name, defaults in DATASETS.items():
         assert 1 <= defaults.quick_epochs <= defaults.epochs, name
+
+
+def heart_002():
+    from scratchnet.tutorials.experiments import _heart_split
+
+    return _heart_split()
+
+
+def test_tutorial_002_keras_row_is_real_keras():
+    require("keras")
+    from scratchnet.tutorials.experiments import _keras_rows
+    from scratchnet.tutorials.report import Context
+
+    ctx = Context(quick=True, print_fn=lambda *a: None)
+    X_train, X_test, y_train, y_test = heart_002()
+    rows = _keras_rows(ctx, X_train, X_test, y_train, y_test, n_seeds=1, epochs=3)
+    assert [r.metric for r in rows] == [
+        "Keras Sequential (Adam, batch 32): train (%)",
+        "Keras Sequential (Adam, batch 32): test (%)",
+        "scratchnet Sequential, Keras settings (Adam, batch 32): train (%)",
+        "scratchnet Sequential, Keras settings (Adam, batch 32): test (%)"]
+    assert rows[0].extra["library"] == "keras" and rows[0].extra["version"].startswith("3.")
+    assert rows[2].extra["library"] == "scratchnet"
+    for row in rows:
+        assert 0 <= row.scratchnet <= 100 and row.runs == 1
+    # The scratchnet row is the tutorial's Keras settings in a plain Sequential.
+    model = sn.Sequential([sn.Dense(8, activation="relu"), sn.Dense(1)],
+                          loss="binary_cross_entropy", optimizer=sn.Adam(lr=0.001), seed=0)
+    model.fit(X_train, y_train, epochs=3, batch_size=32)
+    assert rows[2].scratchnet == pytest.approx(100 * model.evaluate(X_train, y_train)["accuracy"])
+    assert rows[3].scratchnet == pytest.approx(100 * model.evaluate(X_test, y_test)["accuracy"])
+    assert any("Keras itself" in text for _, text in ctx.notes)
+
+
+def test_tutorial_002_keras_row_says_skipped_without_keras(monkeypatch):
+    from scratchnet.tutorials.experiments import _keras_rows
+    from scratchnet.tutorials.report import Context
+
+    real = loader.import_library
+
+    def without_keras(name):
+        if name.split(".")[0] == "keras":
+            raise ModuleNotFoundError("No module named 'keras'")
+        return real(name)
+
+    monkeypatch.setattr(loader, "import_library", without_keras)
+    lines = []
+    rows = _keras_rows(Context(print_fn=lines.append), *heart_002(), n_seeds=1, epochs=1)
+    assert [r.scratchnet for r in rows[:2]] == [None, None]
+    assert rows[0].cells()[-1] == "skipped" and rows[2].scratchnet is not None
+    assert any("keras is not installed" in line and "pip install keras" in line
+               for line in lines)
