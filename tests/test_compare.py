@@ -53,8 +53,9 @@ def test_table_lists_each_library_with_mean_and_std(heart_result):
     result, printed = heart_result
     table = format_comparison(result).splitlines()
     assert table[0].startswith("heart: 216 train / 54 test samples")
-    assert table[1].split()[:2] == ["library", "version"]
-    rows = {line.split()[0]: line for line in table[3:]}
+    assert table[1].startswith(f"{result['machine']['cpus']} CPUs, 1-minute load average")
+    assert table[2].split()[:2] == ["library", "version"]
+    rows = {line.split()[0]: line for line in table[4:]}
     for entry in result["results"]:
         row = rows[entry["label"]]
         if entry["status"] == "ok":

@@ -139,7 +139,7 @@ def compare(dataset="heart", libraries=None, seeds=3, epochs=None, batch_size=No
     dict
         ``dataset``, ``recipe`` (hidden, epochs, batch_size, lr, optimizer,
         seeds), ``data`` (n_train, n_test, n_features, n_classes), ``machine``
-        and ``results``: one dict per library with ``library``, ``label``,
+        (with the 1-minute load average before and after) and ``results``: one dict per library with ``library``, ``label``,
         ``status`` (``"ok"`` or ``"skipped"``) and, when it ran, ``version``,
         ``accuracies``, ``accuracy_mean``, ``accuracy_std`` (population, over
         the seeds), ``train_seconds``, ``train_seconds_mean``,
@@ -156,10 +156,41 @@ def compare(dataset="heart", libraries=None, seeds=3, epochs=None, batch_size=No
     if quick:
         epochs = defaults.quick_epochs if epochs is None else epochs
         limit = defaults.quick_limit if limit is None else limit
+    recipe = _recipe(defaults, hidden, epochs, batch_size, lr)
+    limit = check_scalar(limit, "limit", "compare", kind=int, low=2, allow_none=True)
+
+    X_train, X_test, y_train, y_test, classes = _prepare(dataset, split_seed, limit, data_home)
+    load_before = _load_average()
+    results = [_run(name, backend, dict(recipe, n_classes=len(classes)), seeds, warmup,
+                    (X_train, X_test, y_train, y_test), print_fn or (lambda text: None))
+               for name, backend in backends]
+    return {
+        "dataset": dataset,
+        "recipe": {**recipe, "hidden": list(recipe["hidden"]), "activation": "relu",
+                   "optimizer": "Adam(betas=(0.9, 0.999), eps=1e-8), no weight decay",
+                   "shuffle": True, "seeds": list(range(seeds)), "split_seed": split_seed,
+                   "limit": limit, "warmup": bool(warmup)},
+        "data": {"n_train": len(X_train), "n_test": len(X_test),
+                 "n_features": int(X_train.shape[1]), "n_classes": len(classes)},
+        # Other work on the machine slows every library: the load says how busy it was.
+        "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                    "cpus": os.cpu_count(), "load_average_before": load_before,
+                    "load_average_after": _load_average()},
+        "results": results,
+    }
+
+
+def _load_average():
+    """The 1-minute load average, or None where the system does not report one."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+
+
+def _recipe(defaults, hidden, epochs, batch_size, lr):
+    """The recipe's settings: the dataset's defaults, overridden where given, checked."""
     hidden = tuple(defaults.hidden if hidden is None else hidden)
     for width in hidden:
         check_scalar(width, "hidden", "compare", kind=int, low=1)
-    recipe = dict(
+    return dict(
         hidden=hidden,
         epochs=check_scalar(defaults.epochs if epochs is None else epochs, "epochs", "compare",
                             kind=int, low=1),
@@ -167,47 +198,30 @@ def compare(dataset="heart", libraries=None, seeds=3, epochs=None, batch_size=No
                                 "batch_size", "compare", kind=int, low=1),
         lr=check_scalar(defaults.lr if lr is None else lr, "lr", "compare", low=0.0,
                         closed="neither"))
-    limit = check_scalar(limit, "limit", "compare", kind=int, low=2, allow_none=True)
 
-    X_train, X_test, y_train, y_test, classes = _prepare(dataset, split_seed, limit, data_home)
-    results = []
-    for name, backend in backends:
-        missing = backend.missing()
-        if missing is not None:
-            results.append({"library": name, "label": backend.LABEL, "status": "skipped",
-                            "reason": f"{missing} is not installed",
-                            "install": backend.install_command()})
-            if print_fn:
-                print_fn(f"  {backend.LABEL}: skipped ({missing} is not installed; "
-                         f"{backend.install_command()})")
-            continue
-        if warmup:
-            # One untimed epoch on a few rows: a library's one-time start-up
-            # (lazy imports, kernel selection, tracing) is not training time.
-            backend.train(Recipe(n_classes=len(classes), seed=0, **{**recipe, "epochs": 1}),
-                          X_train[:256], y_train[:256])
-        runs = []
-        for seed in range(seeds):
-            trained = backend.train(Recipe(n_classes=len(classes), seed=seed, **recipe),
-                                    X_train, y_train)
-            accuracy = float(np.mean(trained.predict(X_test) == y_test))
-            runs.append((accuracy, trained.seconds, trained.epochs))
-            if print_fn:
-                print_fn(f"  {backend.LABEL} seed {seed}: test accuracy {accuracy:.4f}, "
-                         f"{trained.seconds:.2f} s for {trained.epochs} epochs")
-        results.append(_summary(name, backend, runs))
-    return {
-        "dataset": dataset,
-        "recipe": {**recipe, "hidden": list(hidden), "activation": "relu",
-                   "optimizer": "Adam(betas=(0.9, 0.999), eps=1e-8), no weight decay",
-                   "shuffle": True, "seeds": list(range(seeds)), "split_seed": split_seed,
-                   "limit": limit, "warmup": bool(warmup)},
-        "data": {"n_train": len(X_train), "n_test": len(X_test),
-                 "n_features": int(X_train.shape[1]), "n_classes": len(classes)},
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "cpus": os.cpu_count()},
-        "results": results,
-    }
+
+def _run(name, backend, recipe, seeds, warmup, data, print_fn):
+    """One library's runs over the seeds, summarized (or why it was skipped)."""
+    missing = backend.missing()
+    if missing is not None:
+        print_fn(f"  {backend.LABEL}: skipped ({missing} is not installed; "
+                 f"{backend.install_command()})")
+        return {"library": name, "label": backend.LABEL, "status": "skipped",
+                "reason": f"{missing} is not installed", "install": backend.install_command()}
+    X_train, X_test, y_train, y_test = data
+    if warmup:
+        # One untimed epoch on a few rows: a library's one-time start-up
+        # (lazy imports, kernel selection, tracing) is not training time.
+        backend.train(Recipe(**{**recipe, "epochs": 1, "seed": 0}), X_train[:256],
+                      y_train[:256])
+    runs = []
+    for seed in range(seeds):
+        trained = backend.train(Recipe(seed=seed, **recipe), X_train, y_train)
+        accuracy = float(np.mean(trained.predict(X_test) == y_test))
+        runs.append((accuracy, trained.seconds, trained.epochs))
+        print_fn(f"  {backend.LABEL} seed {seed}: test accuracy {accuracy:.4f}, "
+                 f"{trained.seconds:.2f} s for {trained.epochs} epochs")
+    return _summary(name, backend, runs)
 
 
 def _summary(name, backend, runs):
@@ -234,6 +248,10 @@ def format_comparison(result):
             f"{d['n_features']} features, {d['n_classes']} classes; hidden "
             f"{tuple(r['hidden'])} ReLU, Adam lr {r['lr']:g}, batch {r['batch_size']}, "
             f"{r['epochs']} epochs, seeds {seeds[0]}..{seeds[-1]}")
+    m = result["machine"]
+    if m["load_average_before"] is not None:
+        head += (f"\n{m['cpus']} CPUs, 1-minute load average {m['load_average_before']:.2f} "
+                 f"before and {m['load_average_after']:.2f} after the runs")
     header = ("library", "version", "test accuracy", "train time (s)", "per epoch (ms)",
               "epochs")
     rows = []

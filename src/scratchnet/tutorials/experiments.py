@@ -230,7 +230,7 @@ def _keras_rows(ctx, X_train, X_test, y_train, y_test, n_seeds=None, epochs=100)
 
     Trained by Keras itself when it is installed (through ``scratchnet compare``'s
     Keras backend), and by scratchnet with the same settings; 10 seeds each (Keras:
-    3 with ``--quick``).
+    2 with ``--quick``).
     """
     from ..compare_backends import Recipe, get_backend
 
@@ -246,7 +246,7 @@ def _keras_rows(ctx, X_train, X_test, y_train, y_test, n_seeds=None, epochs=100)
             rows += [Row("002", metric, None, None) for metric in metrics]
             continue
         quick = name == "keras" and ctx.quick and n_seeds is None
-        seeds = n_seeds or (3 if quick else 10)
+        seeds = n_seeds or (2 if quick else 10)
         accs = []
         for seed in range(seeds):
             trained = backend.train(Recipe(hidden=(8,), n_classes=2, epochs=epochs,
