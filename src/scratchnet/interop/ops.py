@@ -5,7 +5,8 @@ network as a chain of affine maps and element-wise or row-wise functions,
 with the activations that ``Dense(activation=...)`` hides unfolded. This
 module produces that chain from the public state of a model (its
 ``layers`` and each layer's ``params``) and refuses, naming the layer, what
-has no standard equivalent.
+has no standard equivalent. The importers' one shared step, giving a new
+classifier its labels, is here too (:func:`adopt_classes`).
 """
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ import numpy as np
 
 from ..layers import Dense, Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
 
-__all__ = ["Op", "network_ops", "model_task", "EXPORTABLE"]
+__all__ = ["Op", "network_ops", "model_task", "adopt_classes", "EXPORTABLE"]
 
 #: Exact layer class -> operation kind. Exact classes only: a user's subclass
 #: of ReLU may compute something else, so it is refused like any unknown layer.
@@ -113,3 +114,13 @@ def _activation_op(layer, index, target, owner):
     if kind == "dropout":
         return Op(kind, index, rate=float(layer.rate))
     return Op(kind, index)
+
+
+def adopt_classes(model, classes, n_features):
+    """Build an unbuilt classifier for ``n_features`` inputs and give it the labels ``classes``.
+
+    A zero-epoch ``fit`` on one sample per class does exactly that through the
+    public API: it records the labels (sorted, as scikit-learn does) and
+    builds the layers, and trains nothing. The caller then sets the weights.
+    """
+    model.fit(np.zeros((len(classes), n_features)), classes, epochs=0)

@@ -10,7 +10,7 @@ functions runs.
 import numpy as np
 
 from ..layers import Dense, Identity, ReLU, Sigmoid, Tanh
-from .ops import model_task, network_ops
+from .ops import adopt_classes, model_task, network_ops
 
 __all__ = ["from_sklearn", "to_sklearn"]
 
@@ -99,16 +99,6 @@ def from_sklearn(mlp, two_class_output="sigmoid", seed=None):
         adopt_classes(model, np.asarray(mlp.classes_), n_features)
     model.set_weights([a for pair in zip(coefs, intercepts) for a in pair])
     return model
-
-
-def adopt_classes(model, classes, n_features):
-    """Build an unbuilt classifier for ``n_features`` inputs and give it the labels ``classes``.
-
-    A zero-epoch ``fit`` on one sample per class does exactly that through the
-    public API: it records the labels (sorted, as scikit-learn does) and
-    builds the layers, and trains nothing. The caller then sets the weights.
-    """
-    model.fit(np.zeros((len(classes), n_features)), classes, epochs=0)
 
 
 def _sklearn_stack(model):

@@ -26,8 +26,7 @@ import numpy as np
 
 from .._validation import check_option
 from ..layers import Dense, Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
-from .ops import network_ops
-from .sklearn_mlp import adopt_classes
+from .ops import adopt_classes, network_ops
 
 __all__ = ["torch_modules", "to_torch_state_dict", "to_torch", "from_torch_state_dict"]
 
