@@ -299,7 +299,7 @@ def plot_comparison(result, path=None, axes=None):
 
     ran = [e for e in result["results"] if e["status"] == "ok"]
     if axes is None:
-        axes = Figure(figsize=(10, 3.8)).subplots(1, 2)
+        axes = Figure(figsize=(10, 3.8), layout="constrained").subplots(1, 2)
     labels = [e["label"] for e in ran]
     acc_ax, time_ax = axes
     acc_ax.bar(labels, [e["accuracy_mean"] for e in ran],
