@@ -57,20 +57,20 @@ def main():
             if i:                                   # no input gradient for the first layer
                 np.matmul(deltas[i], Ws[i].T, out=deltas[i - 1])
 
-    params = model._params
+    store = model.parameters
     samples = {"step": [], "gemm": [], "adam": []}
     for _ in range(args.repeats):
         samples["step"].append(
             median_ms(lambda: model.fit(X, y, epochs=1, batch_size=batch), 1) / (n // batch))
         samples["gemm"].append(median_ms(gemms, 5))
-        samples["adam"].append(median_ms(lambda: model.optimizer.step([params], [model._grads]), 5))
+        samples["adam"].append(median_ms(lambda: store.step(model.optimizer), 5))
     step, gemm, adam = (float(np.median(samples[k])) for k in ("step", "gemm", "adam"))
 
     A = rng.random((2048, 2048), dtype=np.float32)
     peak = 2 * 2048 ** 3 / (min(median_ms(lambda: A @ A, 1) for _ in range(5)) / 1e3) / 1e9
     weights = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     flops = (6 * weights - 2 * sizes[0] * sizes[1]) * batch
-    print(f"network {'-'.join(map(str, sizes))}, batch {batch}, {params.size:,} parameters")
+    print(f"network {'-'.join(map(str, sizes))}, batch {batch}, {store.n_params:,} parameters")
     print(f"sgemm peak (2048^2): {peak:.0f} GFLOP/s")
     print(f"training step:       {step:7.2f} ms  ({flops / step / 1e6 / peak:.0%} of peak)")
     print(f"  its GEMMs alone:   {gemm:7.2f} ms  ({flops / gemm / 1e6 / peak:.0%} of peak)")

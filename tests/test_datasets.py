@@ -282,11 +282,60 @@ def _fake_split(seed):
 
 
 class _CountingHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves files from ``directory``; ``/<mode>/<name>`` serves ``good/<name>`` badly.
+
+    Modes: ``truncate`` (announces the full Content-Length, sends half, then
+    closes), ``nolength`` (no Content-Length, half the bytes), ``chunked``
+    (announces a chunk, closes in its middle), ``trickle`` (one byte every
+    0.2 s), ``stall`` (headers, then nothing). Every other path is served
+    as a plain file.
+    """
+
     hits = None  # set per server: a list of requested paths
+    stop = None  # set per server: an Event that ends the slow modes at teardown
 
     def do_GET(self):
         self.hits.append(self.path)
-        super().do_GET()
+        mode, _, name = self.path.lstrip("/").partition("/")
+        serve = getattr(self, f"serve_{mode}", None)
+        if serve is None:
+            super().do_GET()
+            return
+        body = (Path(self.directory) / "good" / name).read_bytes()
+        try:
+            serve(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client gave up, as it should
+        self.close_connection = True
+
+    def start(self, length):
+        self.send_response(200)
+        if length is not None:
+            self.send_header("Content-Length", str(length))
+        self.end_headers()
+
+    def serve_truncate(self, body):
+        self.start(len(body))
+        self.wfile.write(body[: len(body) // 2])
+
+    def serve_nolength(self, body):
+        self.start(None)
+        self.wfile.write(body[: len(body) // 2])
+
+    def serve_chunked(self, body):
+        self.wfile.write(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n")
+        self.wfile.write(b"%x\r\n" % len(body) + body[:100])
+
+    def serve_trickle(self, body):
+        self.start(len(body))
+        for byte in body:
+            if self.stop.wait(0.2):
+                return
+            self.wfile.write(bytes([byte]))
+
+    def serve_stall(self, body):
+        self.start(len(body))
+        self.stop.wait(30)
 
     def log_message(self, *args):
         pass
@@ -303,7 +352,7 @@ def mirror(tmp_path, monkeypatch):
     good, bad = root / "good", root / "bad"
     good.mkdir(parents=True)
     bad.mkdir()
-    arrays, checksums = {}, {}
+    arrays, checksums, sizes = {}, {}, {}
     for split, seed in (("train", 1), ("test", 2)):
         images, labels = _fake_split(seed)
         arrays[split] = (images, labels)
@@ -312,19 +361,23 @@ def mirror(tmp_path, monkeypatch):
             (good / name).write_bytes(blob)
             (bad / name).write_bytes(blob[:-8] + b"\x00" * 8)  # same size, wrong bytes
             checksums[name] = hashlib.sha256(blob).hexdigest()
+            sizes[name] = len(blob)
 
-    hits = []
-    handler = functools.partial(type("H", (_CountingHandler,), {"hits": hits}), directory=str(root))
+    hits, stop = [], threading.Event()
+    handler_class = type("H", (_CountingHandler,), {"hits": hits, "stop": stop})
+    handler = functools.partial(handler_class, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_address[1]}/"
 
     monkeypatch.setitem(_mnist.CHECKSUMS, "mnist", checksums)
+    monkeypatch.setitem(_mnist.FILE_SIZES, "mnist", sizes)
     monkeypatch.setitem(_mnist.MIRRORS, "mnist", [url + "good/"])
     monkeypatch.setenv("SCRATCHNET_DATA", str(tmp_path / "home"))
     yield {"url": url, "hits": hits, "arrays": arrays, "checksums": checksums,
-           "home": tmp_path / "home", "www": root}
+           "sizes": sizes, "home": tmp_path / "home", "www": root}
+    stop.set()
     server.shutdown()
     server.server_close()
     thread.join()
@@ -429,7 +482,7 @@ def test_data_home_argument_beats_environment(mirror, tmp_path):
 def test_progress_bar_only_when_verbose(mirror, capsys):
     load_mnist("test", verbose=True)
     err = capsys.readouterr().err
-    assert "t10k-images-idx3-ubyte.gz" in err and "B/s" in err
+    assert "t10k-images-idx3-ubyte.gz [####" in err and "t10k-labels-idx1-ubyte.gz [####" in err
     load_mnist("train", verbose=False)
     assert capsys.readouterr().err == ""
 
@@ -442,6 +495,162 @@ def test_fetch_is_generic(mirror, tmp_path):
     assert path == tmp_path / "cache" / "blob.bin" and path.read_bytes() == payload
     assert fetch("blob.bin", sha, [], tmp_path / "cache") == path  # present: no mirror needed
     assert len(mirror["hits"]) == 1
+
+
+# ----------------------------------------------------- hostile files and servers
+
+
+def _bounded(call, limit=20.0):
+    """Run ``call()`` in a thread; fail, instead of hanging, if it runs past ``limit`` s.
+
+    Returns what ``call`` returned, re-raises what it raised. The limit is a
+    watchdog against a hang, far above the deadlines under test, not a
+    measurement.
+    """
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = call()
+        except BaseException as exc:  # handed to the test thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(limit)
+    if thread.is_alive():
+        pytest.fail(f"still running after {limit} s: the download deadline was not enforced")
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+TEST_IMAGES = _mnist.SPLIT_FILES["test"][0]
+
+
+def test_directory_in_place_of_file_is_a_clear_error(mirror):
+    folder = mirror["home"] / "mnist"
+    (folder / TEST_IMAGES).mkdir(parents=True)
+    with pytest.raises(DataNotFoundError) as info:
+        load_mnist("test", verbose=False)
+    message = str(info.value)
+    assert f"{folder / TEST_IMAGES} is a directory, not the data file {TEST_IMAGES}" in message
+    assert f"Put these files in {folder}:\n    {TEST_IMAGES}" in message
+    assert (folder / TEST_IMAGES).is_dir()  # never removed
+    assert mirror["hits"] == []
+
+
+def test_read_idx_of_a_directory_is_a_clear_error(tmp_path):
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    path.mkdir()
+    with pytest.raises(DataNotFoundError, match=rf"^{path} is a directory, not an IDX file$"):
+        read_idx(path)
+
+
+def test_file_in_place_of_the_folder_is_a_clear_error(mirror):
+    mirror["home"].mkdir()
+    (mirror["home"] / "mnist").write_text("not a folder")
+    with pytest.raises(DataNotFoundError, match=r"mnist is a file, not a folder"):
+        load_mnist("test", verbose=False)
+
+
+@pytest.mark.parametrize(
+    "mode, size_known, source",
+    [
+        ("truncate", True, "announced"),  # Content-Length says more than was sent
+        ("truncate", False, "announced"),
+        ("nolength", True, "expected"),  # no Content-Length: the registry's size says it
+    ],
+)
+def test_truncated_download_is_reported_as_truncated(mirror, monkeypatch, mode, size_known,
+                                                     source):
+    monkeypatch.setitem(_mnist.MIRRORS, "mnist", [mirror["url"] + mode + "/"])
+    if not size_known:
+        monkeypatch.setitem(_mnist.FILE_SIZES, "mnist", {})
+    size = mirror["sizes"][TEST_IMAGES]
+    with pytest.raises(DataNotFoundError) as info:
+        _bounded(lambda: load_mnist("test", verbose=False))
+    message = str(info.value)
+    url = f"{mirror['url']}{mode}/{TEST_IMAGES}"
+    assert (f"{url}: download truncated: the connection closed after {size // 2:,} of the "
+            f"{size:,} bytes {source}") in message
+    assert "SHA-256" not in message
+    folder = mirror["home"] / "mnist"
+    assert not (folder / TEST_IMAGES).exists() and _leftovers(folder) == []
+
+
+def test_chunked_download_cut_in_a_chunk_is_truncated(mirror):
+    with pytest.raises(DataNotFoundError, match=r"chunked/t10k-images-idx3-ubyte\.gz: download "
+                       r"truncated: the connection closed after 100 bytes, in the middle"):
+        _bounded(lambda: fetch(TEST_IMAGES, mirror["checksums"][TEST_IMAGES],
+                               [mirror["url"] + "chunked"], mirror["home"], verbose=False))
+    assert _leftovers(mirror["home"]) == []
+
+
+def test_truncated_mirror_falls_back_to_next(mirror, monkeypatch):
+    url = mirror["url"]
+    monkeypatch.setitem(_mnist.MIRRORS, "mnist", [url + "truncate/", url + "good/"])
+    X, y = _bounded(lambda: load_mnist("test", verbose=False))
+    np.testing.assert_array_equal(y, mirror["arrays"]["test"][1])
+    assert _leftovers(mirror["home"] / "mnist") == []
+
+
+def test_size_announced_unlike_the_expected_size_is_refused(mirror, tmp_path):
+    sha, size = mirror["checksums"][TEST_IMAGES], mirror["sizes"][TEST_IMAGES]
+    with pytest.raises(ValueError) as info:
+        _bounded(lambda: fetch(TEST_IMAGES, sha, [mirror["url"] + "good"], tmp_path / "cache",
+                               size=size + 1, verbose=False))
+    assert (f"good/{TEST_IMAGES} announced {size:,} bytes, expected {size + 1:,}. The download "
+            f"was deleted.") in str(info.value)
+    assert list((tmp_path / "cache").iterdir()) == []
+
+
+def test_trickling_server_is_abandoned_at_the_deadline(mirror):
+    sha, size = mirror["checksums"][TEST_IMAGES], mirror["sizes"][TEST_IMAGES]
+    cache = mirror["home"] / "cache"
+    with pytest.raises(DataNotFoundError) as info:
+        _bounded(lambda: fetch(TEST_IMAGES, sha, [mirror["url"] + "trickle"], cache,
+                               size=size, verbose=False, timeout=5.0, deadline=1.0))
+    message = str(info.value)
+    assert message.startswith(f"could not download {TEST_IMAGES}: {mirror['url']}trickle/")
+    assert "too slow or stalled: gave up when the 1 s deadline passed, after " in message
+    assert f" of {size:,} bytes (fetch's deadline= parameter)" in message
+    assert list(cache.iterdir()) == []  # nothing partial left, under any name
+
+
+def test_deadline_covers_all_mirrors(mirror):
+    sha = mirror["checksums"][TEST_IMAGES]
+    url = mirror["url"]
+    with pytest.raises(DataNotFoundError) as info:
+        _bounded(lambda: fetch(TEST_IMAGES, sha, [url + "trickle", url + "good"],
+                               mirror["home"], verbose=False, timeout=5.0, deadline=1.0))
+    message = str(info.value)
+    assert f"not tried, the 1 s deadline had passed: {url}good/{TEST_IMAGES}" in message
+    assert mirror["hits"] == [f"/trickle/{TEST_IMAGES}"]
+
+
+def test_silent_server_times_out_per_read(mirror):
+    sha = mirror["checksums"][TEST_IMAGES]
+    with pytest.raises(DataNotFoundError) as info:
+        _bounded(lambda: fetch(TEST_IMAGES, sha, [mirror["url"] + "stall"], mirror["home"],
+                               verbose=False, timeout=0.5, deadline=60.0))
+    assert str(info.value) == (f"could not download {TEST_IMAGES}: {mirror['url']}stall/"
+                               f"{TEST_IMAGES}: no data for 0.5 s (fetch's timeout= parameter)")
+    assert _leftovers(mirror["home"]) == []
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"deadline": 0}, r"'deadline' parameter of fetch must be a float in the range "
+                          r"\(0\.0, inf\)\. Got 0\.0 instead"),
+        ({"timeout": -1}, r"'timeout' parameter of fetch .*Got -1\.0"),
+        ({"size": 2.5}, r"'size' parameter of fetch must be an int .* or None\. Got 2\.5"),
+    ],
+)
+def test_fetch_argument_errors(tmp_path, kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        fetch("x", "0" * 64, [], tmp_path, **kwargs)
 
 
 def test_wrong_image_shape_and_count_mismatch(tmp_path, monkeypatch):
@@ -505,6 +714,15 @@ needs_real_data = pytest.mark.skipif(
     reason="real MNIST files not found (set SCRATCHNET_DATA to a folder with mnist/ and "
     "fashion-mnist/)",
 )
+
+
+@needs_real_data
+def test_real_file_sizes_match_the_registry():
+    for dataset, sizes in _mnist.FILE_SIZES.items():
+        for name, size in sizes.items():
+            path = REAL_HOME / dataset / name
+            if path.exists():
+                assert path.stat().st_size == size, path
 
 
 @needs_real_data

@@ -24,6 +24,12 @@ LAYER_FACTORIES.update({
     "dense_normal_init": lambda: sn.Dense(3, init="normal"),
     "dropout": lambda: sn.Dropout(0.4),
     "leaky_relu_steep": lambda: sn.LeakyReLU(0.3),
+    "gelu_tanh": lambda: sn.GELU(approximate="tanh"),
+    "elu_alpha": lambda: sn.ELU(alpha=0.5),
+    "softplus_sharp_low_threshold": lambda: sn.Softplus(beta=2.0, threshold=1.0),
+    "batchnorm": lambda: sn.BatchNorm(),
+    "batchnorm_momentum": lambda: sn.BatchNorm(momentum=0.5, eps=1e-3),
+    "dense_gelu": lambda: sn.Dense(3, activation="gelu"),
 })
 
 
@@ -134,8 +140,9 @@ def test_sigmoid_is_stable_for_huge_inputs():
 @pytest.mark.parametrize("factory, message", [
     (lambda: sn.Dense(0), r"'units' parameter of Dense must be an int in the range \[1, inf\)\. Got 0"),
     (lambda: sn.Dense(3.5), r"'units' parameter of Dense must be an int"),
-    (lambda: sn.Dense(3, activation="swish"), r"'activation' parameter of Dense must be one of"),
-    (lambda: sn.Dense(3, init="zeros"), r"'init' parameter of Dense must be one of"),
+    (lambda: sn.Dense(2**64), r"'units' parameter of Dense must be an int .* fit in 64 bits"),
+    (lambda: sn.Dense(3, activation="no_such_activation"), r"'activation' parameter of Dense must be one of"),
+    (lambda: sn.Dense(3, init="no_such_init"), r"'init' parameter of Dense must be one of"),
     (lambda: sn.Dropout(1.0), r"'rate' parameter of Dropout must be a float in the range \[0.0, 1.0\)"),
     (lambda: sn.LeakyReLU(-1), r"'negative_slope' parameter of LeakyReLU"),
 ])

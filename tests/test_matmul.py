@@ -1,12 +1,16 @@
-"""Tests for the matrix-multiplication ladder (scratchnet.matmul)."""
+"""Tests for the matrix-multiplication ladder (scratchnet.tutorials.matmul) and its chart."""
 
 import io
+import re
+import sys
 
 import numpy as np
 import pytest
 
-from scratchnet import matmul
-from scratchnet.matmul import METHODS, MatmulTiming, run_matmul_bench, time_methods
+from scratchnet.tutorials import matmul
+from scratchnet.tutorials.matmul import (METHODS, MatmulTiming, format_seconds, format_speedup,
+                                         time_methods)
+from scratchnet.tutorials.matmul_bench import run_matmul_bench
 
 FAST = ["broadcast", "einsum", "blas"]
 SMALL_SHAPES = [(1, 1, 1), (1, 7, 1), (1, 9, 4), (6, 9, 1), (3, 5, 4), (4, 1, 3), (2, 0, 3)]
@@ -168,6 +172,45 @@ def test_format_table_mentions_every_record():
     assert "2x3 @ 3x4" in table and "skipped" in table
 
 
+@pytest.fixture
+def pyplot():
+    pytest.importorskip("matplotlib")
+    from scratchnet.plotting import require_matplotlib
+
+    plt = require_matplotlib()
+    yield plt
+    plt.close("all")
+
+
+def test_ladder_chart_bars_skips_and_labels(pyplot):
+    from scratchnet.tutorials.matmul_plot import plot_matmul_ladder
+
+    recs = time_methods([(2, 3, 4), (4, 10, 5)], repeats=1, skip_slow_above=100,
+                        min_time=1e-4)
+    ax = plot_matmul_ladder(recs)
+    ran = [r for r in recs if not r.skipped]
+    assert len(ax.patches) == len(ran) == 8
+    assert ax.get_xscale() == "log"
+    assert [t.get_text() for t in ax.get_yticklabels()] == [r.method for r in recs]
+    texts = [t.get_text() for t in ax.texts]
+    assert "2x3 @ 3x4" in texts and "4x10 @ 10x5" in texts
+    assert sum("skipped" in t for t in texts) == 2
+    # each bar says what the table says: time, speed-up, and a baseline other than loops
+    expected = [f"{format_seconds(r.best)}   {format_speedup(r.speedup)}"
+                + ("" if r.baseline == "loops" else f" vs {r.baseline}") for r in ran]
+    assert [t for t in texts if re.search(r"\dx( vs \w+)?$", t)] == expected
+    # also accepts plain dicts
+    ax2 = plot_matmul_ladder([r.as_dict() for r in recs])
+    assert len(ax2.patches) == 8
+
+
+def test_ladder_chart_needs_a_timing():
+    from scratchnet.tutorials.matmul_plot import plot_matmul_ladder
+
+    with pytest.raises(ValueError, match="at least one record with a positive time"):
+        plot_matmul_ladder([{"method": "loops", "shape": (1, 1, 1), "skipped": True}])
+
+
 def test_run_matmul_bench_writes_png(tmp_path, monkeypatch):
     pytest.importorskip("matplotlib")
     monkeypatch.setattr(matmul, "DEFAULT_SHAPES", ((2, 3, 4), (3, 40, 6)))
@@ -181,12 +224,7 @@ def test_run_matmul_bench_writes_png(tmp_path, monkeypatch):
 
 
 def test_run_matmul_bench_without_matplotlib(tmp_path, monkeypatch):
-    from scratchnet import plotting
-
-    def missing():
-        raise ImportError("no matplotlib: pip install 'scratchnet[plot]'")
-
-    monkeypatch.setattr(plotting, "_require_matplotlib", missing)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes the import fail
     path = tmp_path / "ladder.png"
     out = io.StringIO()
     assert run_matmul_bench(plot_path=path, repeats=1, shapes=[(2, 2, 2)], file=out) == 0

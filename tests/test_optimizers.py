@@ -117,3 +117,84 @@ def test_optimizer_follows_its_schedule():
 def test_constructors_reject_bad_values(factory, message):
     with pytest.raises(ValueError, match=message):
         factory()
+
+
+# -- AdamW and Adagrad: closed forms, torch.optim, the blocked path --------------
+
+def _adam_closed_form(p, grads, lr, b1=0.9, b2=0.999, eps=1e-8, decoupled=0.0):
+    m = v = 0.0
+    for t, g in enumerate(grads, start=1):
+        p = p * (1 - lr * decoupled)
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g ** 2
+        p = p - lr * (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + eps)
+    return p
+
+
+def test_adamw_two_steps_closed_form_decay_is_decoupled():
+    grads = [G, -0.5 * G]
+    expected = _adam_closed_form(P0, grads, lr=0.01, decoupled=0.1)
+    np.testing.assert_allclose(_steps(sn.AdamW(lr=0.01, weight_decay=0.1), grads), expected,
+                               rtol=1e-12)
+    # The coupled form (Adam's weight_decay) gives another result.
+    coupled = _steps(sn.Adam(lr=0.01, weight_decay=0.1), grads)
+    assert np.abs(coupled - expected).max() > 1e-4
+
+
+def test_adagrad_two_steps_closed_form():
+    g1, g2 = G, -0.5 * G
+    s = 0.1 + g1 ** 2
+    p = P0 - 0.05 * g1 / (np.sqrt(s) + 1e-10)
+    s = s + g2 ** 2
+    p = p - 0.05 * g2 / (np.sqrt(s) + 1e-10)
+    got = _steps(sn.Adagrad(lr=0.05, initial_accumulator_value=0.1), [g1, g2])
+    np.testing.assert_allclose(got, p, rtol=1e-12)
+
+
+def _torch_steps(torch_cls, kwargs, grads):
+    torch = pytest.importorskip("torch")
+    p = torch.tensor(P0.copy(), requires_grad=True)
+    opt = torch_cls(torch, [p], **kwargs)
+    for g in grads:
+        p.grad = torch.tensor(np.array(g, dtype=float))
+        opt.step()
+    return p.detach().numpy()
+
+
+@pytest.mark.parametrize("ours, theirs, kwargs", [
+    (lambda: sn.AdamW(lr=0.01, weight_decay=0.1), lambda t, ps, **k: t.optim.AdamW(ps, **k),
+     {"lr": 0.01, "weight_decay": 0.1}),
+    (lambda: sn.AdamW(lr=0.003, beta1=0.8, beta2=0.99, eps=1e-6),
+     lambda t, ps, **k: t.optim.AdamW(ps, **k),
+     {"lr": 0.003, "betas": (0.8, 0.99), "eps": 1e-6, "weight_decay": 0.01}),
+    (lambda: sn.Adagrad(lr=0.05), lambda t, ps, **k: t.optim.Adagrad(ps, **k), {"lr": 0.05}),
+    (lambda: sn.Adagrad(lr=0.05, initial_accumulator_value=0.2, weight_decay=0.3, eps=1e-6),
+     lambda t, ps, **k: t.optim.Adagrad(ps, **k),
+     {"lr": 0.05, "initial_accumulator_value": 0.2, "weight_decay": 0.3, "eps": 1e-6}),
+])
+def test_matches_torch_optim_over_several_steps(ours, theirs, kwargs):
+    grads = [G, -0.5 * G, 3 * G, 0 * G, G ** 2]
+    expected = _torch_steps(theirs, kwargs, grads)
+    np.testing.assert_allclose(_steps(ours(), grads), expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("factory", [lambda: sn.AdamW(lr=0.01), lambda: sn.Adagrad(lr=0.1)])
+def test_blocked_update_equals_the_whole_array_update(monkeypatch, factory):
+    rng = np.random.default_rng(0)
+    p0, grads = rng.normal(size=1000), [rng.normal(size=1000) for _ in range(3)]
+    whole, blocked = p0.copy(), p0.copy()
+    opt = factory()
+    for g in grads:
+        opt.step([whole], [g.copy()])
+    monkeypatch.setattr(sn.optimizers, "BLOCK_SIZE", 64)
+    opt = factory()
+    for g in grads:
+        opt.step([blocked], [g.copy()])
+    np.testing.assert_array_equal(blocked, whole)
+
+
+def test_new_optimizers_by_name_any_case():
+    assert type(sn.Sequential([sn.Dense(2)], optimizer="AdamW").optimizer) is sn.AdamW
+    assert type(sn.Sequential([sn.Dense(2)], optimizer="ADAGRAD").optimizer) is sn.Adagrad
+    with pytest.raises(ValueError, match=r"'beta1' parameter of AdamW"):
+        sn.AdamW(beta1=1.0)

@@ -1,4 +1,4 @@
-"""Packaging: NumPy-only core, the command line, the main job."""
+"""Packaging: NumPy-only core, the command line, the breast cancer demo."""
 
 import subprocess
 import sys
@@ -20,7 +20,7 @@ def test_public_names_exist():
         assert hasattr(sn, name), name
 
 
-def test_main_job_in_process(capsys):
+def test_train_command_in_process(capsys):
     assert main(["train", "--epochs", "40", "--quiet"]) == 0
     out = capsys.readouterr().out
     assert "Train accuracy" in out and "Test accuracy" in out

@@ -15,7 +15,6 @@ import matplotlib.pyplot as plt  # noqa: E402
 from matplotlib.axes import Axes  # noqa: E402
 
 from scratchnet import plotting  # noqa: E402
-from scratchnet.matmul import time_methods  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +59,8 @@ def _legend_texts(ax):
 
 
 def test_import_does_not_import_matplotlib():
-    code = ("import sys, scratchnet, scratchnet.plotting, scratchnet.matmul; "
+    code = ("import sys, scratchnet, scratchnet.plotting, scratchnet.tutorials.matmul, "
+            "scratchnet.tutorials.matmul_plot; "
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported too early'")
     subprocess.run([sys.executable, "-c", code], check=True)
 
@@ -87,7 +87,7 @@ def test_matplotlib_imported_on_first_call_with_agg_when_headless(tmp_path):
 def test_missing_matplotlib_gives_helpful_error(monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # makes the import fail
     with pytest.raises(ImportError, match=r"pip install 'scratchnet\[plot\]'"):
-        plotting._require_matplotlib()
+        plotting.require_matplotlib()
 
 
 def test_plot_loss_history_mapping():
@@ -206,26 +206,10 @@ def test_width_sweep_minimal_and_mismatch():
         plotting.plot_width_sweep([1, 2], [0.5])
 
 
-def test_matmul_ladder_bars_and_skips():
-    recs = time_methods([(2, 3, 4), (4, 10, 5)], repeats=1, skip_slow_above=100,
-                        min_time=1e-4)
-    ax = plotting.plot_matmul_ladder(recs)
-    ran = [r for r in recs if not r.skipped]
-    assert len(ax.patches) == len(ran) == 8
-    assert ax.get_xscale() == "log"
-    assert [t.get_text() for t in ax.get_yticklabels()] == [r.method for r in recs]
-    texts = [t.get_text() for t in ax.texts]
-    assert "2x3 @ 3x4" in texts and "4x10 @ 10x5" in texts
-    assert sum("skipped" in t for t in texts) == 2
-    assert sum("\u00d7" in t for t in texts) == len(ran)  # a speed-up per bar
-    # also accepts plain dicts
-    ax2 = plotting.plot_matmul_ladder([r.as_dict() for r in recs])
-    assert len(ax2.patches) == 8
-
-
-def test_matmul_ladder_needs_a_timing():
-    with pytest.raises(ValueError):
-        plotting.plot_matmul_ladder([{"method": "loops", "shape": (1, 1, 1), "skipped": True}])
+def test_qualitative_colors_are_distinct():
+    for n in (3, 10, 15, 25):
+        colors = plotting.qualitative_colors(n)
+        assert len(colors) == n and len(set(colors)) == n
 
 
 def test_save_figure(tmp_path):

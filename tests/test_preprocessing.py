@@ -68,19 +68,34 @@ def test_scaler_dtypes_and_no_mutation():
 @pytest.mark.parametrize(
     "X, match",
     [
-        (np.arange(5.0), r"expected a 2-D array.*got a 1-D array of shape \(5,\); reshape"),
-        (np.zeros((2, 2, 2)), r"got a 3-D array"),
-        ([["a", "b"], ["c", "d"]], r"X must hold real numbers; got dtype <U1"),
-        (np.array([[1.0, {}]], dtype=object), r"X must hold numbers"),
-        ([[1.0, None]], r"NaN or infinity \(first at row 0, column 1"),
-        (np.zeros((0, 3)), r"X is empty \(shape \(0, 3\)\)"),
-        ([[1.0, 2.0], [3.0, np.nan]], r"NaN or infinity \(first at row 1, column 1"),
-        ([[np.inf, 2.0]], r"NaN or infinity \(first at row 0, column 0"),
+        (np.arange(5.0), r"^X of StandardScaler.fit must be a 2-D array of shape "
+                         r"\(n_samples, n_features\); got shape \(5,\)\. Use X.reshape\(-1, 1\)"),
+        (np.zeros((2, 2, 2)), r"got shape \(2, 2, 2\)"),
+        ([["a", "b"], ["c", "d"]], r"X of StandardScaler.fit must be numeric; got an array of "
+                                   r"dtype <U1"),
+        (np.array([[1.0, {}]], dtype=object), r"must be numeric; got dict \{\} at row 0, column 1"),
+        (np.array([[1.0], ["2"]], dtype=object), r"must be numeric; got str '2' at row 1, column 0"),
+        ([[1.0, None]], r"contains NaN at row 0, column 1\.$"),
+        (np.zeros((0, 3)), r"X of StandardScaler.fit is empty: shape \(0, 3\)"),
+        ([[1.0, 2.0], [3.0, np.nan]], r"contains NaN at row 1, column 1\.$"),
+        ([[np.inf, 2.0]], r"contains an infinite value at row 0, column 0\.$"),
     ],
 )
 def test_scaler_rejects_bad_input(X, match):
     with pytest.raises(DataValidationError, match=match):
         StandardScaler().fit(X)
+
+
+def test_scaler_reads_object_arrays_of_numbers_and_checks_transform_input():
+    X = np.array([[1, 2.0], [np.float32(3.0), 4]], dtype=object)  # a pandas-like object frame
+    scaler = StandardScaler().fit(X)
+    np.testing.assert_array_equal(scaler.mean_, [2.0, 3.0])
+    assert scaler.transform(X).dtype == np.float64
+    with pytest.raises(DataValidationError, match=r"^X of StandardScaler.transform contains NaN"):
+        scaler.transform([[1.0, np.nan]])
+    with pytest.raises(DataValidationError,
+                       match=r"^X of StandardScaler.inverse_transform must be a 2-D array"):
+        scaler.inverse_transform([1.0, 2.0])
 
 
 def test_scaler_feature_count_mismatch_and_unfitted():

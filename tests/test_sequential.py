@@ -208,12 +208,16 @@ def test_whole_model_gradient_check():
     assert len(table) == 1 + 6 and worst == max(r["rel_error"] for r in table)
 
 
-def test_divergence_stops_with_a_clear_error_and_keeps_finite_weights():
+def test_divergence_stops_with_a_clear_error_and_rolls_back_the_epoch():
     X, y = blobs()
     model = mlp(optimizer=sn.SGD(lr=1e6), loss="cross_entropy")
-    with pytest.raises(sn.TrainingDivergedError, match=r"diverged in epoch \d+ .*learning rate is 1e\+06; try a smaller one"):
+    model.build(X.shape[1])
+    start = model.get_weights()
+    with pytest.raises(sn.TrainingDivergedError, match=r"diverged in epoch 1: .* back at its "
+                       r"parameters .* learning rate is 1e\+06; try a smaller one"):
         model.fit(X * 1e3, y, epochs=50)
-    assert all(np.isfinite(w).all() for w in model.get_weights())
+    for a, b in zip(model.get_weights(), start):
+        np.testing.assert_array_equal(a, b)
 
 
 # -- bad input, refused at the door --------------------------------------------
@@ -275,11 +279,20 @@ def test_a_final_softmax_with_cross_entropy_is_refused():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"loss": "hinge"}, r"'loss' parameter of Sequential must be one of 'mse', 'binary_cross_entropy', 'cross_entropy'"),
-    ({"optimizer": "adagrad"}, r"'optimizer' parameter of Sequential must be one of"),
+    ({"loss": "hinge"}, r"'loss' parameter of Sequential must be one of 'bce', "
+                        r"'binary_cross_entropy', .*'mse'.* \(any case\) or a loss instance. "
+                        r"Got 'hinge' instead"),
+    ({"optimizer": "no_such_optimizer"}, r"'optimizer' parameter of Sequential must be one of"),
+    ({"seed": 2**64}, r"'seed' parameter of Sequential must be an int in the range \[0, inf\). "
+                      r"Got 18446744073709551616 instead \(integers must fit in 64 bits\)"),
     ({"dtype": "float16"}, r"'dtype' parameter of Sequential must be one of 'float32', 'float64'"),
     ({"seed": -1}, r"'seed' parameter of Sequential must be an int in the range \[0, inf\)"),
-    ({"metrics": ["f1"]}, r"'metrics' parameter of Sequential must be one of 'accuracy'"),
+    ({"metrics": ["f2"]}, r"'metrics' parameter of Sequential must list metric names from "
+                          r"'acc', 'accuracy', 'auc', .*'f1_macro'.*'r2'.*Got 'f2' instead"),
+    ({"metrics": ["mae"]}, r"the metric 'mae' applies to regression models only; this model's "
+                           r"loss makes it a MulticlassTask"),
+    ({"metrics": "accuracy"}, r"'metrics' parameter of Sequential must be a list"),
+    ({"metrics": ["f1", "F1"]}, r"the metrics list 'f1' twice"),
 ])
 def test_constructor_rejects_unknown_values(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -291,6 +304,7 @@ def test_constructor_rejects_unknown_values(kwargs, message):
     ({"batch_size": 0}, r"'batch_size' parameter of fit must be an int in the range \[1, inf\) or None"),
     ({"validation_split": 1.0}, r"'validation_split' parameter of fit must be a float in the range \[0.0, 1.0\)"),
     ({"verbose": 3}, r"'verbose' parameter of fit must be one of 0, 1, 2"),
+    ({"epochs": 2**64}, r"'epochs' parameter of fit must be an int .* fit in 64 bits"),
 ])
 def test_fit_rejects_bad_arguments_before_training(kwargs, message):
     X, y = blobs()
@@ -331,14 +345,43 @@ def test_chunked_prediction_equals_row_by_row_prediction():
 
 
 def test_many_samples_times_classes_train_from_class_codes(monkeypatch):
-    from scratchnet import _targets
+    from scratchnet import tasks
 
     X, y = blobs()
     one_hot = mlp()
     one_hot.fit(X, y, epochs=2, validation_split=0.2)
-    monkeypatch.setattr(_targets, "_ONE_HOT_LIMIT", 10)      # force integer class codes
+    monkeypatch.setattr(tasks, "ONE_HOT_LIMIT", 10)      # force integer class codes
     codes = mlp()
     codes.fit(X, y, epochs=2, validation_split=0.2)
     np.testing.assert_allclose(codes.get_weights()[0], one_hot.get_weights()[0],
                                rtol=1e-5, atol=1e-6)
     assert codes.history["val_accuracy"] == pytest.approx(one_hot.history["val_accuracy"])
+
+
+def test_binary_predictions_follow_the_probabilities():
+    X, y = blobs(n_classes=2)
+    labels = np.array(["no", "yes"])[y]
+    model = sn.Sequential([sn.Dense(8, activation="tanh"), sn.Dense(1)],
+                          loss="binary_cross_entropy", seed=0, optimizer=sn.Adam(lr=0.05))
+    model.fit(X, labels, epochs=20)
+    proba = model.predict_proba(X)
+    np.testing.assert_array_equal(model.predict(X), np.where(proba[:, 1] > 0.5, "yes", "no"))
+    assert np.mean(model.predict(X) == labels) == model.evaluate(X, labels)["accuracy"] > 0.9
+
+
+def test_two_column_one_hot_rows_are_read_as_one_hot():
+    X, y = blobs(n_classes=2)
+    a, b = mlp(n_out=2), mlp(n_out=2)
+    a.fit(X, y, epochs=2)
+    b.fit(X, np.eye(2)[y], epochs=2)
+    np.testing.assert_array_equal(a.get_weights()[0], b.get_weights()[0])
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([0.0, 1.0, np.nan, 1.0], "y contains NaN at index 2"),
+    (np.array([1, None, 0, 1], dtype=object), r"y has a missing label \(None\) at index 1"),
+    (np.array([1, "1", 0, 1], dtype=object), "y mixes label types: index 0 is an integer"),
+])
+def test_bad_labels_are_named_by_index(labels, message):
+    with pytest.raises(sn.DataValidationError, match=message):
+        mlp(n_out=2).fit(np.ones((4, 4)), labels)

@@ -1,5 +1,6 @@
 """Model files: exact round trips, exact resumption, refusal of bad files, atomic saves."""
 
+import hashlib
 import json
 import os
 import zipfile
@@ -99,37 +100,86 @@ def test_truncated_file_is_refused_with_its_name(tmp_path):
         sn.load(path)
 
 
-def _rewrite(path, **changes):
+def _members(path):
     with np.load(path, allow_pickle=False) as f:
-        arrays = {k: f[k] for k in f.files}
-    arrays.update(changes)
-    np.savez(path, **arrays)
-    return arrays
+        return {k: f[k] for k in f.files}
+
+
+def _header(path):
+    return json.loads(_members(path)["header"].tobytes())
+
+
+def _rewrite(path, header=None, checksum=True, **arrays):
+    """Rewrite a model file with changes; ``checksum=True`` recomputes the digests (a forger)."""
+    members = _members(path)
+    header = header or json.loads(members["header"].tobytes())
+    for name, value in arrays.items():
+        if value is None:
+            members.pop(name)
+        else:
+            members[name] = value
+    if checksum:
+        for name in list(header["arrays"]):
+            if name not in members:
+                del header["arrays"][name]
+        for name, value in members.items():
+            if name not in ("header", "checksum"):
+                header["arrays"][name] = {"shape": list(value.shape), "dtype": value.dtype.str,
+                                          "sha256": hashlib.sha256(value.tobytes()).hexdigest()}
+    raw = np.frombuffer(json.dumps(header).encode(), np.uint8)
+    members["header"] = raw
+    if checksum:
+        members["checksum"] = np.frombuffer(hashlib.sha256(raw.tobytes()).hexdigest().encode(),
+                                            np.uint8)
+    np.savez(path, **members)
 
 
 def test_tampered_parameters_are_refused(tmp_path):
     path = tmp_path / "model.npz"
     trained().save(path)
-    with np.load(path) as f:
-        params = f["params"].copy()
+    params = _members(path)["params"].copy()
     params[0] += 1
-    _rewrite(path, params=params)
+    _rewrite(path, checksum=False, params=params)
     with pytest.raises(sn.ModelFileError, match="model.npz: array 'params' does not match its checksum"):
         sn.load(path)
 
 
-def test_tampered_header_is_refused(tmp_path):
+def test_an_edited_header_is_refused(tmp_path):
     path = tmp_path / "model.npz"
     trained().save(path)
-    with np.load(path) as f:
-        header = json.loads(f["header"].tobytes())
-    header["config"]["layers"][0]["config"]["units"] = 13
-    _rewrite(path, header=np.frombuffer(json.dumps(header).encode(), np.uint8))
-    with pytest.raises(sn.ModelFileError, match="model.npz: the file holds .* parameters; the architecture needs"):
+    header = _header(path)
+    header["content"]["config"]["optimizer"]["config"]["lr"]["config"]["initial_lr"] = 0.5
+    _rewrite(path, header, checksum=False)
+    with pytest.raises(sn.ModelFileError, match="model.npz: the header does not match its checksum"):
         sn.load(path)
-    header["config"]["layers"][0]["class"] = "os.system"
-    _rewrite(path, header=np.frombuffer(json.dumps(header).encode(), np.uint8))
-    with pytest.raises(sn.ModelFileError, match="unknown layer type 'os.system'"):
+
+
+def test_an_architecture_that_disagrees_with_the_arrays_is_refused(tmp_path):
+    path = tmp_path / "model.npz"
+    trained().save(path)
+    header = _header(path)
+    header["content"]["config"]["layers"][0]["config"]["units"] = 13
+    _rewrite(path, header)
+    with pytest.raises(sn.ModelFileError, match=r"model.npz: array '[^']+' is declared with shape "
+                       r"\[\d+\]; the architecture needs \(\d+,\)"):
+        sn.load(path)
+    header["content"]["config"]["layers"][0]["class"] = "os.system"
+    _rewrite(path, header)
+    with pytest.raises(sn.ModelFileError, match="unknown layer 'os.system'"):
+        sn.load(path)
+
+
+def test_a_classifier_without_its_classes_or_with_too_few_is_refused(tmp_path):
+    path = tmp_path / "model.npz"
+    trained().save(path)
+    _rewrite(path, classes=None)
+    with pytest.raises(sn.ModelFileError, match=r"the arrays \[.*\] do not match what the header "
+                       r"declares .* and the architecture needs \(\['classes'"):
+        sn.load(path)
+    trained().save(path)
+    _rewrite(path, classes=np.array(["only"]))
+    with pytest.raises(sn.ModelFileError, match=r"array 'classes' is declared with shape "
+                       r"\[1\]; the architecture needs \(2,\)"):
         sn.load(path)
 
 
@@ -144,8 +194,14 @@ def test_foreign_files_are_refused(tmp_path):
         sn.load(text)
     pickled = tmp_path / "pickled.npz"
     np.savez(pickled, header=np.array([{"format": "scratchnet-model"}], dtype=object))
-    with pytest.raises(sn.ModelFileError, match="pickled.npz"):
+    with pytest.raises(sn.ModelFileError, match="pickled.npz: member 'header.npy' holds Python "
+                       "objects") as info:
         sn.load(pickled)
+    assert "allow_pickle" not in str(info.value)
+    plain = tmp_path / "plain.npy"
+    np.save(plain, np.arange(3))
+    with pytest.raises(sn.ModelFileError, match="plain.npy: not a readable scratchnet model file"):
+        sn.load(plain)
 
 
 def test_a_failed_save_never_destroys_the_previous_file(tmp_path, monkeypatch):
@@ -158,7 +214,7 @@ def test_a_failed_save_never_destroys_the_previous_file(tmp_path, monkeypatch):
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(serialization.np, "savez", disk_full)
-    with pytest.raises(OSError, match="No space left"):
+    with pytest.raises(sn.ModelFileError, match=f"cannot save the model to {path}: No space left"):
         model.save(path)
     assert path.read_bytes() == before
     assert os.listdir(tmp_path) == ["model.npz"]          # no temporary file left behind
@@ -169,5 +225,23 @@ def test_file_is_a_plain_npz_without_pickles(tmp_path):
     trained().save(path)
     assert zipfile.is_zipfile(path)
     with np.load(path, allow_pickle=False) as f:
-        assert {"header", "params", "classes"} <= set(f.files)
+        assert {"header", "checksum", "params", "classes"} <= set(f.files)
         assert all(f[k].dtype != object for k in f.files)
+
+
+def test_metadata_and_rng_round_trip(tmp_path):
+    model = trained()
+    model.metadata = {"tabular": {"mean": [0.1, 1 / 3, -2.5e-300], "names": ["a", "é"]}}
+    model.save(tmp_path / "m.npz")
+    same = sn.load(tmp_path / "m.npz")
+    assert same.metadata == model.metadata
+    assert same.rng.bit_generator.state == model.rng.bit_generator.state
+    assert sn.Sequential([sn.Dense(1)]).metadata == {}
+
+
+def test_metadata_that_is_not_json_is_refused_before_writing(tmp_path):
+    model = trained()
+    model.metadata = {"bad": np.float32(1.0)}
+    with pytest.raises(sn.ModelFileError, match="JSON-serializable"):
+        model.save(tmp_path / "m.npz")
+    assert not list(tmp_path.iterdir())

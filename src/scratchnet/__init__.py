@@ -4,29 +4,50 @@
 >>> model = sn.Sequential([sn.Dense(64), sn.ReLU(), sn.Dense(10)], seed=0)
 """
 
-__version__ = "0.1.0"
-
-from .callbacks import Callback, EarlyStopping, History
+from ._version import __version__
+from .callbacks import (CALLBACKS, Callback, CSVLogger, EarlyStopping, History, LambdaCallback,
+                        LearningRateScheduler, ModelCheckpoint, ReduceLROnPlateau)
+from .diagnostics import Diagnostics, DiagnosticsReport, NaNSentinel, diagnose
 from .errors import DataValidationError, ModelFileError, TrainingDivergedError
 from .gradcheck import check_gradients
-from .layers import (ACTIVATIONS, LAYERS, Dense, Dropout, Identity, Layer, LeakyReLU, ReLU,
-                     Sigmoid, Softmax, Tanh)
-from .losses import LOSSES, MSE, BinaryCrossEntropy, CrossEntropy, Loss
-from .optimizers import OPTIMIZERS, SGD, Adam, Optimizer, RMSprop
-from .schedules import CosineDecay, ExponentialDecay, Schedule, StepDecay
+from .initializers import INITIALIZERS, GlorotUniform, HeNormal, Initializer, StandardNormal
+from .layers import (ACTIVATIONS, LAYERS, Activation, Dense, Dropout, Identity, Layer, LeakyReLU,
+                     ReLU, Sigmoid, Softmax, Tanh)
+from .layers import ELU, GELU, BatchNorm, SiLU, Softplus, Swish
+from .loading import load
+from .lr_finder import LRFinderResult, lr_find
+from .metrics import (AUC, METRICS, Accuracy, F1Score, MeanAbsoluteError, MeanSquaredError,
+                      Metric, Precision, R2Score, Recall, RootMeanSquaredError, TopKAccuracy)
+from .losses import LOSSES, MAE, MSE, BinaryCrossEntropy, CrossEntropy, Huber, Loss
+from .optimizers import OPTIMIZERS, SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
+from .parameters import ParameterStore
+from .schedules import SCHEDULES, CosineDecay, ExponentialDecay, Schedule, StepDecay
 from .sequential import Sequential
-from .serialization import load
 from .onnx_export import export_onnx
-from . import datasets, preprocessing  # noqa: E402  (light: NumPy and the stdlib only)
+from .tasks import BinaryTask, MulticlassTask, RegressionTask, Task
+from .training import TrainingLoop
+# Light modules (NumPy and the stdlib only), reachable as attributes.
+from . import datasets, export_numpy, inference, lr_finder, model_copy, preprocessing  # noqa: E402
 
 __all__ = [
-    "Sequential", "load", "export_onnx", "datasets", "preprocessing",
-    "Layer", "Dense", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "Identity", "Dropout",
-    "Loss", "MSE", "BinaryCrossEntropy", "CrossEntropy",
-    "Optimizer", "SGD", "Adam", "RMSprop",
+    "__version__", "Sequential", "load", "export_onnx", "datasets", "preprocessing",
+    "Layer", "Activation", "Dense", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax",
+    "Identity", "Dropout",
+    "GELU", "SiLU", "Swish", "ELU", "Softplus", "BatchNorm",
+    "Initializer", "StandardNormal", "GlorotUniform", "HeNormal",
+    "Loss", "MSE", "MAE", "Huber", "BinaryCrossEntropy", "CrossEntropy",
+    "Optimizer", "SGD", "Adam", "RMSprop", "AdamW", "Adagrad",
     "Schedule", "StepDecay", "ExponentialDecay", "CosineDecay",
-    "Callback", "EarlyStopping", "History",
+    "Callback", "EarlyStopping", "ModelCheckpoint", "ReduceLROnPlateau", "LearningRateScheduler",
+    "CSVLogger", "LambdaCallback", "History",
+    "Metric", "Accuracy", "Precision", "Recall", "F1Score", "AUC", "TopKAccuracy",
+    "MeanAbsoluteError", "MeanSquaredError", "RootMeanSquaredError", "R2Score",
+    "Task", "MulticlassTask", "BinaryTask", "RegressionTask",
+    "ParameterStore", "TrainingLoop",
     "check_gradients",
+    "Diagnostics", "DiagnosticsReport", "NaNSentinel", "diagnose",
+    "lr_find", "LRFinderResult",
     "DataValidationError", "ModelFileError", "TrainingDivergedError",
-    "ACTIVATIONS", "LAYERS", "LOSSES", "OPTIMIZERS",
+    "ACTIVATIONS", "LAYERS", "LOSSES", "OPTIMIZERS", "SCHEDULES", "INITIALIZERS", "CALLBACKS",
+    "METRICS",
 ]

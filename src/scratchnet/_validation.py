@@ -5,6 +5,7 @@ Argument errors follow one message shape (the one scikit-learn uses)::
     The 'lr' parameter of Adam must be a float in the range (0.0, inf). Got -1 instead.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -51,19 +52,26 @@ def check_scalar(value, name, owner, kind=float, low=None, high=None, closed="bo
     type_name = "an int" if kind is int else "a float"
     ok_type = isinstance(value, numbers.Integral if kind is int else numbers.Real)
     ok_type = ok_type and not isinstance(value, bool)
-    inside = False
+    inside = fits_64_bits = False
     if ok_type:
-        value = int(value) if kind is int else float(value)
-        inside = not np.isnan(value)
+        try:
+            value = int(value) if kind is int else float(value)
+        except OverflowError:  # an int beyond float's range
+            ok_type = False
+        inside = ok_type and not (kind is float and math.isnan(value))
+        # NumPy takes no larger integers (seeds, sizes, counts).
+        fits_64_bits = not (kind is int and not -2**63 <= value < 2**63)
+        inside = inside and fits_64_bits
         if low is not None:
             inside &= value >= low if closed in ("both", "left") else value > low
         if high is not None:
             inside &= value <= high if closed in ("both", "right") else value < high
     if not inside:
         none = " or None" if allow_none else ""
+        limit = " (integers must fit in 64 bits)" if ok_type and not fits_64_bits else ""
         raise ValueError(
             f"The '{name}' parameter of {owner} must be {type_name} in the range "
-            f"{_interval(low, high, closed)}{none}. Got {value!r} instead."
+            f"{_interval(low, high, closed)}{none}. Got {value!r} instead{limit}."
         )
     return value
 
@@ -113,16 +121,49 @@ def check_finite(A, name):
     first = tuple(int(i) for i in where[0])
     value = A[first]
     kind = "NaN" if np.isnan(value) else "an infinite value"
-    position = (f"row {first[0]}, column {first[1]}" if len(first) == 2
-                else f"index {first[0]}")
+    position = _position(first)
     more = f" (and {len(where) - 1} more non-finite values)" if len(where) > 1 else ""
     raise DataValidationError(f"{name} contains {kind} at {position}{more}.")
+
+
+def _position(index):
+    """Where an element is, in words: ``(3, 1) -> 'row 3, column 1'``, ``(4,) -> 'index 4'``."""
+    if len(index) == 2:
+        return f"row {index[0]}, column {index[1]}"
+    return f"index {index[0] if len(index) == 1 else index}"
+
+
+def _object_as_float(A, name):
+    """An object array of real numbers as float64, ``None`` (a missing value) as NaN."""
+    for index, value in np.ndenumerate(A):
+        if value is not None and not isinstance(value, numbers.Real):
+            raise DataValidationError(
+                f"{name} must be numeric; got {type(value).__name__} {value!r} at "
+                f"{_position(index)}. Encode text columns as numbers first."
+            )
+    return A.astype(np.float64)
+
+
+def _reshape_hint(A, n_features):
+    """How to make a 1-D ``A`` 2-D, given the number of features expected (if known)."""
+    if n_features is None:
+        return (" Use X.reshape(-1, 1) for a single feature or X.reshape(1, -1) for a "
+                "single sample.")
+    if n_features == 1:
+        return " The model expects a single feature: use X.reshape(-1, 1)."
+    if len(A) == n_features:
+        return (f" The model expects {n_features} features: use X.reshape(1, -1) for a "
+                "single sample.")
+    return f" The model expects rows of {n_features} features."
 
 
 def check_X(X, dtype, name="X", n_features=None):
     """Return ``X`` as a C-contiguous 2-D finite array of ``dtype``.
 
-    Copies only when the dtype or memory layout requires it.
+    Copies only when the dtype or memory layout requires it. ``dtype=None``
+    keeps a floating dtype (float32 stays float32) and gives float64 for any
+    other. An object array (a pandas column of numbers, say) is accepted when
+    it holds real numbers, ``None`` counting as a missing value (NaN).
 
     Raises
     ------
@@ -134,6 +175,8 @@ def check_X(X, dtype, name="X", n_features=None):
         A = np.asarray(X)
     except Exception as exc:  # ragged nested lists and the like
         raise DataValidationError(f"{name} could not be converted to an array: {exc}") from exc
+    if A.dtype == object and A.ndim:  # (X=None stays a 0-d object array, refused below)
+        A = _object_as_float(A, name)
     if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
         raise DataValidationError(
             f"{name} must be numeric; got an array of dtype {A.dtype}. Encode text columns "
@@ -142,7 +185,7 @@ def check_X(X, dtype, name="X", n_features=None):
     if np.iscomplexobj(A):
         raise DataValidationError(f"{name} must be real; got complex dtype {A.dtype}.")
     if A.ndim != 2:
-        hint = " Use X.reshape(-1, 1) for a single feature." if A.ndim == 1 else ""
+        hint = _reshape_hint(A, n_features) if A.ndim == 1 else ""
         raise DataValidationError(
             f"{name} must be a 2-D array of shape (n_samples, n_features); got shape "
             f"{A.shape}.{hint}"
@@ -154,6 +197,8 @@ def check_X(X, dtype, name="X", n_features=None):
             f"{name} has {A.shape[1]} features, but the model expects {n_features} "
             "(the number of features it was built or trained with)."
         )
+    if dtype is None:
+        dtype = A.dtype if A.dtype.kind == "f" else np.float64
     A = np.ascontiguousarray(A, dtype=dtype)
     check_finite(A, name)
     return A

@@ -89,9 +89,8 @@ def _numeric_gradient(f, array, eps):
     return grad
 
 
-def _replaying(rng_owner):
+def _replaying(rng):
     """Run each evaluation from the same generator state (same dropout masks)."""
-    rng = getattr(rng_owner, "_rng", None) or getattr(rng_owner, "rng", None)
     state = copy.deepcopy(rng.bit_generator.state) if rng is not None else None
 
     def reset():
@@ -106,7 +105,7 @@ def _layer_problem(layer, X, rng, training):
         layer.build(X.shape[1], rng, np.float64)
     layer.astype(np.float64)
     layer.needs_input_grad = True
-    reset = _replaying(layer)
+    reset = _replaying(layer.rng)
     reset()
     Y = layer.forward(X, training)
     G = rng.standard_normal(Y.shape)
@@ -137,35 +136,34 @@ def _loss_problem(loss, Z, y):
 
 
 def _model_problem(model, X, y, training):
+    """The model rebuilt in float64 with the same weights, task and generator state."""
     if y is None:
         raise ValueError("checking a model needs labels: check_gradients(model, X, y)")
-    model = copy.deepcopy(model)
-    if not model._targets.fitted:
-        model._targets.fit(np.asarray(y))
-    if not model.built:
-        model.build(X.shape[1])
-    for layer in model.layers:
-        layer.astype(np.float64)
-    model.dtype = np.dtype(np.float64)
-    model._pack_parameters()
-    for layer in model.layers:
+    y = np.asarray(y)
+    clone = type(model).from_config({**model.get_config(), "dtype": "float64"})
+    clone.task = copy.deepcopy(model.task) if model.task.fitted else clone.task.fit(y)
+    clone.build(X.shape[1])
+    if model.built:
+        clone.set_weights(model.get_weights())
+    clone.rng.bit_generator.state = model.rng.bit_generator.state
+    for layer in clone.layers:
         layer.needs_input_grad = True
-    target = model._targets.transform(np.asarray(y), np.float64)
-    reset = _replaying(model)
+    target = clone.task.encode(y, np.float64)
+    reset = _replaying(clone.rng)
 
     def f():
         reset()
-        return model.loss.forward(model._forward(X, training), target)
+        return clone.loss.forward(clone.forward(X, training), target)
 
     f()
-    grad = model.loss.backward()
-    for layer in reversed(model.layers):
+    grad = clone.loss.backward()
+    for layer in reversed(clone.layers):
         grad = layer.backward(grad)
     analytic = {"input": np.array(grad)}
     arrays = {"input": X}
-    for i, layer in enumerate(model.layers):
-        for name in layer.params:
-            key = f"{i}:{type(layer).__name__}.{name}"
-            arrays[key] = layer.params[name]
-            analytic[key] = layer.grads[name].copy()
+    for name, param, grad in clone.parameters:
+        index, key = name.split(".")
+        label = f"{index}:{type(clone.layers[int(index)]).__name__}.{key}"
+        arrays[label] = param
+        analytic[label] = grad.copy()
     return f, arrays, analytic

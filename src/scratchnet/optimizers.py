@@ -19,14 +19,18 @@ import math
 
 import numpy as np
 
-from ._validation import check_option, check_scalar
-from .schedules import Schedule, schedule_from_config
+from ._validation import check_scalar
+from .registry import Registered, registry_for
+from .schedules import Schedule
 
-__all__ = ["Optimizer", "SGD", "Adam", "RMSprop", "OPTIMIZERS", "get_optimizer"]
+__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "OPTIMIZERS",
+           "get_optimizer"]
+
+OPTIMIZERS = registry_for("optimizer")
 
 #: Elements per block in the cache-blocked updates: 5 float32 arrays of 256K
 #: elements take 5 MiB, well within a server CPU's L3 cache.
-_BLOCK = 262144
+BLOCK_SIZE = 262144
 
 
 def _blocked(*arrays):
@@ -35,11 +39,12 @@ def _blocked(*arrays):
         yield arrays
         return
     flat = [a.reshape(-1) for a in arrays]
-    for start in range(0, flat[0].size, _BLOCK):
-        yield tuple(a[start:start + _BLOCK] for a in flat)
+    block = BLOCK_SIZE
+    for start in range(0, flat[0].size, block):
+        yield tuple(a[start:start + block] for a in flat)
 
 
-class Optimizer:
+class Optimizer(Registered):
     """Base class: learning rate (or schedule), L2 weight decay, gradient clipping.
 
     Parameters
@@ -59,6 +64,7 @@ class Optimizer:
         Number of updates done.
     """
 
+    registry = OPTIMIZERS
     #: Names of the per-parameter state arrays (e.g. Adam's moments).
     slots = ()
 
@@ -90,7 +96,7 @@ class Optimizer:
         for i in range(len(params)):
             p, g = params[i], grads[i]
             if self.weight_decay:
-                g += self.weight_decay * p
+                self._decay(p, g, float(lr))
             if i not in state:
                 state[i] = self._init_state(p)
             self._update(p, g, state[i], float(lr))
@@ -102,6 +108,10 @@ class Optimizer:
             for g in grads:
                 g *= self.clipnorm / norm
 
+    def _decay(self, p, g, lr):
+        """Apply the weight decay before the update: coupled L2, ``g += lambda * p``."""
+        g += self.weight_decay * p
+
     def _init_state(self, p):
         state = {slot: np.zeros_like(p) for slot in self.slots}
         state["work"] = np.empty_like(p)
@@ -110,22 +120,20 @@ class Optimizer:
     def _update(self, p, g, state, lr):
         raise NotImplementedError
 
-    # -- persistence -------------------------------------------------------
-    def get_config(self):
-        config = {k: getattr(self, k) for k in self._config_keys()}
-        if isinstance(self.lr, Schedule):
-            config["lr"] = {"class": type(self.lr).__name__, "config": self.lr.get_config()}
-        return config
+    # -- state ---------------------------------------------------------------
+    def reset(self):
+        """Forget the running statistics and the update count (a fresh start)."""
+        self.iterations = 0
+        self.state = {}
 
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        if isinstance(config.get("lr"), dict):
-            config["lr"] = schedule_from_config(config["lr"])
-        return cls(**config)
+    def get_state(self):
+        """A copy of the update count and every state array (see :meth:`set_state`)."""
+        return self.iterations, {k: v.copy() for k, v in self.state_arrays().items()}
 
-    def _config_keys(self):
-        return ("lr", "weight_decay", "clipnorm")
+    def set_state(self, state, params):
+        """Go back to a state taken by :meth:`get_state` for the same ``params``."""
+        iterations, arrays = state
+        self.load_state(iterations, arrays, params)
 
     def state_arrays(self):
         """The state as ``{"<index>/<slot>": array}`` (for model files)."""
@@ -147,11 +155,6 @@ class Optimizer:
                 state[slot][...] = value
             self.state[i] = state
 
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
-
-
 class SGD(Optimizer):
     """Stochastic gradient descent with optional (Nesterov) momentum.
 
@@ -171,6 +174,8 @@ class SGD(Optimizer):
 
     With :math:`\\mu = 0` this is plain :math:`\\theta \\leftarrow \\theta - \\eta g`.
     """
+
+    aliases = ("sgd",)
 
     def __init__(self, lr=0.01, momentum=0.0, nesterov=False, weight_decay=0.0, clipnorm=None):
         super().__init__(lr, weight_decay, clipnorm)
@@ -195,8 +200,6 @@ class SGD(Optimizer):
         np.multiply(g, lr, out=work)
         p -= work
 
-    def _config_keys(self):
-        return super()._config_keys() + ("momentum", "nesterov")
 
 
 class Adam(Optimizer):
@@ -231,13 +234,15 @@ class Adam(Optimizer):
     instead of twelve. The state slots hold :math:`M` and :math:`V`.
     """
 
+    aliases = ("adam",)
     slots = ("m", "v")
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, clipnorm=None):
         super().__init__(lr, weight_decay, clipnorm)
-        self.beta1 = check_scalar(beta1, "beta1", "Adam", low=0.0, high=1.0, closed="left")
-        self.beta2 = check_scalar(beta2, "beta2", "Adam", low=0.0, high=1.0, closed="left")
-        self.eps = check_scalar(eps, "eps", "Adam", low=0.0, closed="neither")
+        name = type(self).__name__
+        self.beta1 = check_scalar(beta1, "beta1", name, low=0.0, high=1.0, closed="left")
+        self.beta2 = check_scalar(beta2, "beta2", name, low=0.0, high=1.0, closed="left")
+        self.eps = check_scalar(eps, "eps", name, low=0.0, closed="neither")
 
     def _update(self, p, g, state, lr):
         t = self.iterations + 1
@@ -260,8 +265,41 @@ class Adam(Optimizer):
         work *= step
         p -= work
 
-    def _config_keys(self):
-        return super()._config_keys() + ("beta1", "beta2", "eps")
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter, https://arxiv.org/abs/1711.05101).
+
+    Parameters
+    ----------
+    lr : float or Schedule, default 0.001
+    beta1, beta2 : float in [0, 1), defaults 0.9 and 0.999
+    eps : float, default 1e-8
+    weight_decay : float, default 0.01
+        Decoupled decay :math:`\\lambda`: the parameters shrink by the factor
+        :math:`1 - \\eta\\lambda` before each Adam step, and the gradient the
+        moments see is left alone (PyTorch's ``AdamW``). It replaces, and is
+        not added to, the base class's coupled L2 decay.
+    clipnorm : float or None
+
+    Notes
+    -----
+    At update :math:`t`, with :math:`\\eta` the current rate:
+
+    .. math::
+        \\theta \\leftarrow (1 - \\eta\\lambda)\\,\\theta, \\quad
+        \\text{then the Adam step of } g \\text{ (see } \\texttt{Adam}).
+    """
+
+    aliases = ("adamw",)
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01,
+                 clipnorm=None):
+        super().__init__(lr, beta1, beta2, eps, weight_decay, clipnorm)
+
+    def _decay(self, p, g, lr):
+        p *= 1.0 - lr * self.weight_decay
+
 
 
 class RMSprop(Optimizer):
@@ -281,6 +319,7 @@ class RMSprop(Optimizer):
         \\theta \\leftarrow \\theta - \\eta\\, g / (\\sqrt{s} + \\epsilon).
     """
 
+    aliases = ("rmsprop",)
     slots = ("sq",)
 
     def __init__(self, lr=0.001, rho=0.9, eps=1e-8, weight_decay=0.0, clipnorm=None):
@@ -303,16 +342,62 @@ class RMSprop(Optimizer):
         work *= lr
         p -= work
 
-    def _config_keys(self):
-        return super()._config_keys() + ("rho", "eps")
 
 
-OPTIMIZERS = {"sgd": SGD, "adam": Adam, "rmsprop": RMSprop}
+class Adagrad(Optimizer):
+    """Adagrad (Duchi, Hazan & Singer, 2011), as PyTorch's: https://jmlr.org/papers/v12/duchi11a.html
+
+    Parameters
+    ----------
+    lr : float or Schedule, default 0.01
+    eps : float, default 1e-10
+    initial_accumulator_value : float, default 0
+        Starting value of every squared-gradient sum :math:`s`.
+    weight_decay : float, default 0
+        Coupled L2 decay, as in the base class (and PyTorch's Adagrad).
+    clipnorm : float or None
+
+    Notes
+    -----
+    .. math::
+        s \\leftarrow s + g^2, \\qquad
+        \\theta \\leftarrow \\theta - \\eta\\, g / (\\sqrt{s} + \\epsilon).
+
+    Each parameter's effective rate shrinks as its gradients accumulate.
+    """
+
+    aliases = ("adagrad",)
+    slots = ("sum",)
+
+    def __init__(self, lr=0.01, eps=1e-10, initial_accumulator_value=0.0, weight_decay=0.0,
+                 clipnorm=None):
+        super().__init__(lr, weight_decay, clipnorm)
+        self.eps = check_scalar(eps, "eps", "Adagrad", low=0.0, closed="neither")
+        self.initial_accumulator_value = check_scalar(
+            initial_accumulator_value, "initial_accumulator_value", "Adagrad", low=0.0)
+
+    def _init_state(self, p):
+        state = super()._init_state(p)
+        state["sum"][...] = self.initial_accumulator_value
+        return state
+
+    def _update(self, p, g, state, lr):
+        for block in _blocked(p, g, state["sum"], state["work"]):
+            self._update_block(*block, lr)
+
+    def _update_block(self, p, g, total, work, lr):
+        np.multiply(g, g, out=work)
+        total += work
+        np.sqrt(total, out=work)
+        work += self.eps
+        np.divide(g, work, out=work)
+        work *= lr
+        p -= work
+
 
 
 def get_optimizer(optimizer):
-    """Return an optimizer from a name in ``OPTIMIZERS`` (default settings) or an instance."""
+    """Return an optimizer from a name in ``OPTIMIZERS`` (any case; default settings) or an instance."""
     if isinstance(optimizer, Optimizer):
         return optimizer
-    check_option(optimizer, "optimizer", "Sequential", tuple(OPTIMIZERS))
-    return OPTIMIZERS[optimizer]()
+    return OPTIMIZERS.lookup(optimizer, "Sequential")()

@@ -1,10 +1,13 @@
-"""Plots for training curves, decision boundaries, width sweeps and the matmul ladder.
+"""Plots for training curves, decision boundaries and width sweeps.
 
 matplotlib is optional (``pip install 'scratchnet[plot]'``): it is imported
 inside each function, never when this module is imported, so
 ``import scratchnet.plotting`` works with NumPy alone. Every plotting function
 takes ``ax=None`` (a new figure is made when it is None) and returns the axes
 it drew on; :func:`save_figure` writes a figure to disk and closes it.
+:func:`require_matplotlib`, :func:`new_axes` and :func:`qualitative_colors`
+are the building blocks they share, for plots elsewhere in scratchnet (the
+tutorials' matmul ladder) to look the same.
 """
 
 import os
@@ -17,13 +20,16 @@ import numpy as np
 __all__ = [
     "plot_loss",
     "plot_decision_boundary",
+    "plot_confusion_matrix",
     "plot_width_sweep",
-    "plot_matmul_ladder",
     "save_figure",
+    "require_matplotlib",
+    "new_axes",
+    "qualitative_colors",
 ]
 
 
-def _require_matplotlib():
+def require_matplotlib():
     """Import and return ``matplotlib.pyplot``, or raise a helpful ImportError.
 
     On a machine without a display (no ``DISPLAY``/``WAYLAND_DISPLAY`` on
@@ -68,9 +74,10 @@ def _backend_chosen(matplotlib):
         return backend is not rcsetup._auto_backend_sentinel
 
 
-def _new_axes(plt, ax, figsize=(6.4, 4.4)):
+def new_axes(ax=None, figsize=(6.4, 4.4)):
+    """Return ``ax``, or the axes of a new ``figsize`` (inches) figure when it is None."""
     if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
+        _, ax = require_matplotlib().subplots(figsize=figsize)
     return ax
 
 
@@ -120,7 +127,7 @@ def plot_loss(history, ax=None, metrics=("loss",), *, title=None, logy=False):
     ImportError
         If matplotlib is not installed.
     """
-    plt = _require_matplotlib()
+    require_matplotlib()
     hist = getattr(history, "history", history)
     if isinstance(hist, Mapping):
         if metrics is None:
@@ -133,7 +140,7 @@ def plot_loss(history, ax=None, metrics=("loss",), *, title=None, logy=False):
                 f"history has no metric(s) {missing or list(metrics)}; "
                 f"available: {list(hist)}"
             )
-        ax = _new_axes(plt, ax)
+        ax = new_axes(ax)
         for metric in metrics:
             values = _as_curve(hist[metric], metric)
             (line,) = ax.plot(np.arange(1, values.size + 1), values, label=metric)
@@ -147,7 +154,7 @@ def plot_loss(history, ax=None, metrics=("loss",), *, title=None, logy=False):
         default_title = "Training history"
     else:
         values = _as_curve(hist, "history")
-        ax = _new_axes(plt, ax)
+        ax = new_axes(ax)
         ax.plot(np.arange(1, values.size + 1), values, label="loss")
         ax.set_xlabel("iteration")
         ax.set_ylabel("loss")
@@ -220,7 +227,7 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, *, margin=0.1,
     if isinstance(resolution, bool) or not isinstance(resolution, (int, np.integer)) \
             or resolution < 2:
         raise ValueError(f"resolution must be an int >= 2; got {resolution!r}")
-    plt = _require_matplotlib()
+    require_matplotlib()
     import matplotlib
 
     lo, hi = X.min(axis=0), X.max(axis=0)
@@ -240,7 +247,7 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, *, margin=0.1,
         )
     n_classes = proba.shape[1]
     labels, codes = np.unique(y, return_inverse=True)
-    ax = _new_axes(plt, ax, figsize=(6.0, 5.0))
+    ax = new_axes(ax, figsize=(6.0, 5.0))
 
     if n_classes == 2:
         cmap = matplotlib.colormaps[cmap] if isinstance(cmap, str) else cmap
@@ -250,9 +257,9 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, *, margin=0.1,
         if p1.min() < 0.5 < p1.max():
             ax.contour(xx, yy, p1, levels=[0.5], colors="k", linewidths=1.5)
         class_colors = [cmap(0.05), cmap(0.95)] if labels.size <= 2 \
-            else _qualitative(matplotlib, max(labels.size, n_classes))
+            else qualitative_colors(max(labels.size, n_classes))
     else:
-        class_colors = _qualitative(matplotlib, max(labels.size, n_classes))
+        class_colors = qualitative_colors(max(labels.size, n_classes))
         winner = proba.argmax(axis=1)
         confidence = proba.max(axis=1)
         chance = 1.0 / n_classes
@@ -279,8 +286,57 @@ def plot_decision_boundary(model, X, y, ax=None, resolution=200, *, margin=0.1,
     return ax
 
 
-def _qualitative(matplotlib, n):
-    """``n`` distinct RGBA colours."""
+def plot_confusion_matrix(matrix, classes, ax=None, *, cmap="Blues", title=None):
+    """Draw a confusion matrix as a heat map with the count in every cell.
+
+    Parameters
+    ----------
+    matrix : array_like of shape (n_classes, n_classes)
+        ``matrix[i, j]`` = number of samples of true class ``i`` predicted as
+        class ``j`` (as in :func:`scratchnet.tabular.classification_report`).
+    classes : sequence of length n_classes
+        Labels of the rows and columns.
+    ax : matplotlib Axes, optional
+    cmap : str, default "Blues"
+    title : str, optional
+
+    Returns
+    -------
+    ax : matplotlib Axes
+        Rows are the true classes (y axis), columns the predictions (x axis).
+
+    Raises
+    ------
+    ValueError
+        If ``matrix`` is not square or does not match ``classes``.
+    """
+    matrix = np.asarray(matrix)
+    if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] != len(classes):
+        raise ValueError(f"matrix must have shape ({len(classes)}, {len(classes)}) for "
+                         f"{len(classes)} classes; got {matrix.shape}")
+    ax = new_axes(ax, figsize=(1.2 * len(classes) + 3.0, 1.0 * len(classes) + 2.4))
+    image = ax.imshow(matrix, cmap=cmap, vmin=0)
+    ax.figure.colorbar(image, ax=ax, fraction=0.046, pad=0.04)
+    names = [str(c) for c in classes]
+    ax.set_xticks(range(len(names)), names, rotation=45 if max(map(len, names)) > 6 else 0,
+                  ha="right" if max(map(len, names)) > 6 else "center")
+    ax.set_yticks(range(len(names)), names)
+    threshold = matrix.max() / 2 if matrix.size else 0
+    for i in range(matrix.shape[0]):
+        for j in range(matrix.shape[1]):
+            ax.text(j, i, str(matrix[i, j]), ha="center", va="center",
+                    color="white" if matrix[i, j] > threshold else "black")
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    ax.set_title("Confusion matrix" if title is None else title)
+    return ax
+
+
+def qualitative_colors(n):
+    """``n`` distinct RGBA colours: matplotlib's ``tab10`` or ``tab20``, else evenly spaced hues."""
+    require_matplotlib()
+    import matplotlib
+
     name = "tab10" if n <= 10 else "tab20"
     cmap = matplotlib.colormaps[name]
     if n <= cmap.N:
@@ -336,10 +392,10 @@ def plot_width_sweep(widths, mean_acc, std_acc=None, ax=None, reference=None, *,
         if std_acc.size != widths.size:
             raise ValueError(
                 f"widths has {widths.size} values but std_acc has {std_acc.size}")
-    plt = _require_matplotlib()
+    require_matplotlib()
     order = np.argsort(widths, kind="stable")
     widths, mean_acc = widths[order], mean_acc[order]
-    ax = _new_axes(plt, ax)
+    ax = new_axes(ax)
     (line,) = ax.plot(widths, mean_acc, marker="o", label=label)
     if std_acc is not None:
         std_acc = std_acc[order]
@@ -365,117 +421,6 @@ def plot_width_sweep(widths, mean_acc, std_acc=None, ax=None, reference=None, *,
     return ax
 
 
-def _field(record, name, default=None):
-    if isinstance(record, Mapping):
-        return record.get(name, default)
-    return getattr(record, name, default)
-
-
-def _shape_label(shape):
-    m, k, n = shape
-    return f"{m}x{k} @ {k}x{n}"
-
-
-def plot_matmul_ladder(records, ax=None, *, title=None):
-    """Horizontal bars of seconds per call, log scale, grouped by shape.
-
-    Parameters
-    ----------
-    records : sequence of MatmulTiming or mapping
-        As returned by :func:`scratchnet.matmul.time_methods` (or their
-        ``as_dict()``): fields ``method``, ``shape`` ``(m, k, n)``, ``best``,
-        ``speedup``, ``baseline``, ``skipped``.
-    ax : matplotlib Axes, optional
-    title : str, optional
-
-    Returns
-    -------
-    ax : matplotlib Axes
-        One bar per method that ran (labelled on the y axis, annotated with
-        its time and speed-up), a header per shape, and a "skipped" note where
-        a method was too slow to run.
-
-    Raises
-    ------
-    ValueError
-        If no record has a positive time.
-    ImportError
-        If matplotlib is not installed.
-    """
-    records = list(records)
-    timed = [_field(r, "best") for r in records
-             if not _field(r, "skipped", False) and _field(r, "best")]
-    if not timed:
-        raise ValueError("plot_matmul_ladder needs at least one record with a positive time")
-    plt = _require_matplotlib()
-    import matplotlib
-
-    shapes, methods = [], []
-    for r in records:
-        shape = tuple(_field(r, "shape"))
-        if shape not in shapes:
-            shapes.append(shape)
-        if _field(r, "method") not in methods:
-            methods.append(_field(r, "method"))
-    palette = _qualitative(matplotlib, len(methods))
-    colors = dict(zip(methods, palette))
-    by_key = {(tuple(_field(r, "shape")), _field(r, "method")): r for r in records}
-
-    x_lo = min(timed) / 4.0
-    x_hi = max(timed) * 150.0
-    rows = len(shapes) * (len(methods) + 1)
-    ax = _new_axes(plt, ax, figsize=(8.0, 0.32 * rows + 1.6))
-    ticks, tick_labels = [], []
-    row = 0
-    for shape in shapes:
-        ax.text(x_lo * 1.05, row, _shape_label(shape), va="center", ha="left",
-                fontweight="bold")
-        row += 1
-        for method in methods:
-            r = by_key.get((shape, method))
-            if r is None:
-                continue
-            ticks.append(row)
-            tick_labels.append(method)
-            best = _field(r, "best")
-            if _field(r, "skipped", False) or not best:
-                ax.text(x_lo * 1.2, row, "skipped (too slow at this size)", va="center",
-                        ha="left", fontsize=8, color="0.4", style="italic")
-            else:
-                ax.barh(row, best - x_lo, left=x_lo, height=0.7, color=colors[method],
-                        edgecolor="0.2", linewidth=0.5)
-                speed = _field(r, "speedup")
-                text = _fmt_seconds(best)
-                if speed is not None:
-                    base = _field(r, "baseline")
-                    text += f"   {_fmt_speedup(speed)}"
-                    if base and base != "loops":
-                        text += f" vs {base}"
-                ax.text(best * 1.15, row, text, va="center", ha="left", fontsize=8)
-            row += 1
-    ax.set_xscale("log")
-    ax.set_xlim(x_lo, x_hi)
-    ax.set_ylim(row - 0.5, -0.7)  # first shape on top
-    ax.set_yticks(ticks)
-    ax.set_yticklabels(tick_labels)
-    ax.set_xlabel("seconds per call (best of the repeats, log scale)")
-    ax.set_title("Matrix multiplication ladder: time and speed-up over loops"
-                 if title is None else title)
-    ax.grid(True, axis="x", which="major", alpha=0.3)
-    return ax
-
-
-def _fmt_seconds(t):
-    for scale, unit in ((1.0, "s"), (1e-3, "ms"), (1e-6, "\u00b5s")):
-        if t >= scale:
-            return f"{t / scale:.3g} {unit}"
-    return f"{t * 1e9:.3g} ns"
-
-
-def _fmt_speedup(s):
-    return f"{s:.1f}\u00d7" if s < 10 else f"{s:,.0f}\u00d7"
-
-
 def save_figure(ax_or_fig, path, *, dpi=150):
     """Save the figure of an Axes (or a Figure) as an image and close it.
 
@@ -492,7 +437,7 @@ def save_figure(ax_or_fig, path, *, dpi=150):
     path : pathlib.Path
         The file written.
     """
-    plt = _require_matplotlib()
+    plt = require_matplotlib()
     from matplotlib.figure import Figure
 
     obj = ax_or_fig

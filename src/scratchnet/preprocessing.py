@@ -14,8 +14,9 @@ import numbers
 
 import numpy as np
 
-from ._validation import check_random_state
+from ._validation import check_random_state, check_X
 from .errors import DataValidationError
+from .labels import LabelEncoder, as_label_vector
 
 __all__ = ["StandardScaler", "train_test_split", "LabelEncoder", "one_hot"]
 
@@ -76,7 +77,7 @@ class StandardScaler:
             (a ``ValueError``) If ``X`` is not 2-D, not numeric, empty, or
             holds NaN or infinity; the message says which and where.
         """
-        X = _check_2d_numeric(X, "StandardScaler.fit")
+        X = check_X(X, None, "X of StandardScaler.fit")
         X64 = X.astype(np.float64, copy=False)
         self.mean_ = X64.mean(axis=0)
         self.var_ = X64.var(axis=0)
@@ -102,8 +103,7 @@ class StandardScaler:
             float32 for float32 input, otherwise float64. Always a new array.
         """
         X = self._check_transform_input(X, "StandardScaler.transform")
-        dtype = _float_dtype(X)
-        return (X.astype(dtype, copy=False) - self.mean_.astype(dtype)) / self.scale_.astype(dtype)
+        return (X - self.mean_.astype(X.dtype)) / self.scale_.astype(X.dtype)
 
     def fit_transform(self, X, y=None):
         """``fit(X)`` then ``transform(X)``."""
@@ -121,13 +121,12 @@ class StandardScaler:
         ndarray of shape (n_samples, n_features)
         """
         X = self._check_transform_input(X, "StandardScaler.inverse_transform")
-        dtype = _float_dtype(X)
-        return X.astype(dtype, copy=False) * self.scale_.astype(dtype) + self.mean_.astype(dtype)
+        return X * self.scale_.astype(X.dtype) + self.mean_.astype(X.dtype)
 
     def _check_transform_input(self, X, caller):
         if not hasattr(self, "mean_"):
             raise RuntimeError("this StandardScaler is not fitted yet: call fit(X) first")
-        X = _check_2d_numeric(X, caller)
+        X = check_X(X, None, f"X of {caller}")
         if X.shape[1] != self.n_features_in_:
             raise DataValidationError(
                 f"X has {X.shape[1]} features, but StandardScaler was fitted with "
@@ -303,75 +302,6 @@ def _allocate(counts, n_total, rng):
     return np.minimum(share, counts)
 
 
-class LabelEncoder:
-    """Map arbitrary labels to the integers ``0 .. n_classes - 1``.
-
-    The classes are the sorted unique labels seen by :meth:`fit`, so labels of
-    any sortable type work: strings (``'M'``/``'B'``), integers (``1``/``2``),
-    booleans.
-
-    Attributes
-    ----------
-    classes_ : ndarray of shape (n_classes,)
-        The labels, sorted; ``classes_[k]`` is encoded as ``k``.
-
-    Examples
-    --------
-    >>> enc = LabelEncoder().fit(["M", "B", "M"])
-    >>> enc.classes_.tolist(), enc.transform(["B", "M"]).tolist()
-    (['B', 'M'], [0, 1])
-    """
-
-    def fit(self, y):
-        """Learn the sorted unique labels of ``y`` (1-D, or a column vector)."""
-        y = _as_label_vector(y)
-        self.classes_ = np.unique(y)
-        return self
-
-    def transform(self, y):
-        """Encode ``y``; raises ``ValueError`` naming any label not seen by ``fit``."""
-        classes = self._fitted_classes()
-        y = _as_label_vector(y)
-        if y.size == 0:
-            return np.zeros(0, dtype=np.intp)
-        if len(classes) == 0:
-            raise DataValidationError(
-                "this LabelEncoder was fitted on no labels, so it can encode none"
-            )
-        codes = np.searchsorted(classes, y)
-        codes = np.minimum(codes, len(classes) - 1)
-        unknown = classes[codes] != y
-        if np.any(unknown):
-            bad = np.unique(y[unknown])
-            raise DataValidationError(
-                f"y contains labels never seen during fit: {bad[:10].tolist()}; "
-                f"known labels: {classes[:20].tolist()}"
-            )
-        return codes.astype(np.intp)
-
-    def fit_transform(self, y):
-        """``fit(y)`` then ``transform(y)``."""
-        return self.fit(y).transform(y)
-
-    def inverse_transform(self, codes):
-        """Map integer codes back to the original labels."""
-        classes = self._fitted_classes()
-        codes = np.asarray(codes)
-        if codes.size and not np.issubdtype(codes.dtype, np.integer):
-            raise DataValidationError(f"codes must be integers; got dtype {codes.dtype}")
-        if codes.size and (codes.min() < 0 or codes.max() >= len(classes)):
-            raise DataValidationError(
-                f"codes must lie in [0, {len(classes) - 1}]; got values from "
-                f"{codes.min()} to {codes.max()}"
-            )
-        return classes[codes.astype(np.intp)]
-
-    def _fitted_classes(self):
-        if not hasattr(self, "classes_"):
-            raise RuntimeError("this LabelEncoder is not fitted yet: call fit(y) first")
-        return self.classes_
-
-
 def one_hot(y, n_classes=None, dtype=np.float32):
     """One row per label with a single 1 in the label's column.
 
@@ -398,7 +328,7 @@ def one_hot(y, n_classes=None, dtype=np.float32):
     >>> one_hot([1], n_classes=3).dtype
     dtype('float32')
     """
-    labels = _as_label_vector(y)
+    labels = as_label_vector(y)
     if labels.dtype.kind == "b":
         labels = labels.astype(np.int64)
     elif labels.dtype.kind in "fc" or labels.dtype == object:
@@ -438,57 +368,3 @@ def one_hot(y, n_classes=None, dtype=np.float32):
     out = np.zeros((len(labels), int(n_classes)), dtype=dtype)
     out[np.arange(len(labels)), labels] = 1
     return out
-
-
-def _as_label_vector(y):
-    y = np.asarray(y)
-    if y.ndim == 2 and y.shape[1] == 1:
-        y = y[:, 0]
-    if y.ndim != 1:
-        raise DataValidationError(f"labels must be a 1-D array; got shape {y.shape}")
-    return y
-
-
-def _check_2d_numeric(X, caller):
-    """``X`` as a 2-D, numeric, finite, non-empty ndarray, or a ValueError saying what is wrong."""
-    X = np.asarray(X)
-    if X.dtype == object:
-        try:
-            X = X.astype(np.float64)
-        except (TypeError, ValueError):
-            raise DataValidationError(
-                f"{caller}: X must hold numbers; got objects that are not numbers"
-            ) from None
-    if X.dtype.kind not in "biuf":
-        raise DataValidationError(f"{caller}: X must hold real numbers; got dtype {X.dtype}")
-    if X.ndim != 2:
-        hint = ""
-        if X.ndim == 1:
-            hint = (
-                "; reshape with X.reshape(-1, 1) if it is a single feature "
-                "or X.reshape(1, -1) if it is a single sample"
-            )
-        raise DataValidationError(
-            f"{caller}: expected a 2-D array of shape (n_samples, n_features), "
-            f"got a {X.ndim}-D array of shape {X.shape}{hint}"
-        )
-    if X.shape[0] == 0 or X.shape[1] == 0:
-        raise DataValidationError(
-            f"{caller}: X is empty (shape {X.shape}); it needs at least one sample and one feature"
-        )
-    if X.dtype.kind == "f":
-        finite = np.isfinite(X)
-        if not finite.all():
-            row, col = np.argwhere(~finite)[0]
-            raise DataValidationError(
-                f"{caller}: X contains NaN or infinity (first at row {row}, column {col}: "
-                f"{X[row, col]}); remove or impute those values first"
-            )
-    return X
-
-
-def _float_dtype(X):
-    """The output dtype for ``X``: its own if floating, else float64."""
-    return X.dtype if X.dtype.kind == "f" else np.dtype(np.float64)
-
-

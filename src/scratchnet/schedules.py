@@ -7,27 +7,26 @@ Pass one as an optimizer's ``lr``: ``sn.SGD(lr=sn.CosineDecay(0.1, decay_steps=1
 import math
 
 from ._validation import check_scalar
+from .registry import Registered, registry_for
 
-__all__ = ["Schedule", "StepDecay", "ExponentialDecay", "CosineDecay", "SCHEDULES",
-           "schedule_from_config"]
+__all__ = ["Schedule", "StepDecay", "ExponentialDecay", "CosineDecay", "SCHEDULES"]
+
+SCHEDULES = registry_for("schedule")
 
 
-class Schedule:
+class Schedule(Registered):
     """Base class: a callable from step to learning rate, with a JSON config."""
+
+    registry = SCHEDULES
 
     def __call__(self, step):
         raise NotImplementedError
 
-    def get_config(self):
-        return dict(self.__dict__)
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
-
 
 class StepDecay(Schedule):
     """:math:`\\eta_t = \\eta_0 \\gamma^{\\lfloor t / s \\rfloor}`: multiply by ``gamma`` every ``step_size`` updates."""
+
+    aliases = ("step_decay",)
 
     def __init__(self, initial_lr, step_size, gamma=0.1):
         self.initial_lr = check_scalar(initial_lr, "initial_lr", "StepDecay", low=0.0, closed="neither")
@@ -40,6 +39,8 @@ class StepDecay(Schedule):
 
 class ExponentialDecay(Schedule):
     """:math:`\\eta_t = \\eta_0 r^{t / s}`: a smooth decay by ``decay_rate`` every ``decay_steps`` updates."""
+
+    aliases = ("exponential_decay",)
 
     def __init__(self, initial_lr, decay_steps, decay_rate):
         self.initial_lr = check_scalar(initial_lr, "initial_lr", "ExponentialDecay", low=0.0,
@@ -58,6 +59,8 @@ class CosineDecay(Schedule):
     :math:`\\eta_t = \\eta_{min} + \\tfrac12 (\\eta_0 - \\eta_{min})(1 + \\cos(\\pi \\min(t, T) / T))`.
     """
 
+    aliases = ("cosine_decay",)
+
     def __init__(self, initial_lr, decay_steps, min_lr=0.0):
         self.initial_lr = check_scalar(initial_lr, "initial_lr", "CosineDecay", low=0.0, closed="neither")
         self.decay_steps = check_scalar(decay_steps, "decay_steps", "CosineDecay", kind=int, low=1)
@@ -66,16 +69,3 @@ class CosineDecay(Schedule):
     def __call__(self, step):
         progress = min(step, self.decay_steps) / self.decay_steps
         return self.min_lr + 0.5 * (self.initial_lr - self.min_lr) * (1.0 + math.cos(math.pi * progress))
-
-
-SCHEDULES = {cls.__name__: cls for cls in (StepDecay, ExponentialDecay, CosineDecay)}
-
-
-def schedule_from_config(config):
-    """Rebuild a schedule from ``{"class": name, "config": {...}}``."""
-    try:
-        cls = SCHEDULES[config["class"]]
-    except KeyError:
-        raise ValueError(f"unknown learning-rate schedule {config.get('class')!r}; "
-                         f"known: {sorted(SCHEDULES)}") from None
-    return cls(**config["config"])

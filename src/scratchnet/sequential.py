@@ -1,30 +1,31 @@
-"""The ``Sequential`` model: a stack of layers, a loss, an optimizer, and ``fit``."""
+"""The ``Sequential`` model: a stack of layers, a loss, an optimizer, and ``fit``.
 
-import math
-import sys
-import time
+The model composes the rooms that do the work (see ``docs/architecture.md``):
+the layers compute, the :class:`~scratchnet.parameters.ParameterStore` holds
+their parameters, the task head (``scratchnet.tasks``) gives outputs their
+meaning, and :class:`~scratchnet.training.TrainingLoop` runs the epochs.
+"""
+
+import os
 
 import numpy as np
 
-from ._targets import TargetEncoder
 from ._validation import check_option, check_scalar, check_X
 from .callbacks import History
-from .errors import DataValidationError, TrainingDivergedError
-from .layers import Dense, Layer, Sigmoid, Softmax, get_layer_class
+from .errors import DataValidationError, ModelFileError
+from .inference import forward_in_chunks
+from . import model_state
+from .layers import Layer
 from .losses import get_loss
+from .metrics import compute_metrics, get_metric, metric_spec
 from .optimizers import get_optimizer
-from .progress import ProgressBar
+from .parameters import ParameterStore
+from .registry import deserialize, serialize
+from .serialization import write_archive
+from .summary import format_summary
+from .training import TrainingLoop
 
 __all__ = ["Sequential"]
-
-#: Below this batch size, one gather of the shuffled data per epoch (then
-#: slicing views) beats a gather per batch; above it, per-batch gathers stay
-#: in cache and win.
-_PER_EPOCH_GATHER_BELOW = 64
-#: Rows per chunk in predict/evaluate: bounds the work buffers' memory.
-_PREDICT_CHUNK = 8192
-_METRICS = ("accuracy",)
-
 
 class Sequential:
     """A feed-forward network: layers applied one after the other.
@@ -36,17 +37,24 @@ class Sequential:
         first layer is inferred from the data on the first ``fit``.
     loss : str or Loss, default "cross_entropy"
         ``"cross_entropy"`` (multi-class, from logits), ``"binary_cross_entropy"``
-        (one output unit, from logits), ``"mse"`` (regression) or a Loss
+        (one output unit, from logits), ``"mse"`` (regression), a Keras name
+        (``"sparse_categorical_crossentropy"`` ...; any case) or a Loss
         instance. The loss decides the task: classifiers predict labels.
     optimizer : str or Optimizer, default "adam"
-        ``"adam"``, ``"sgd"``, ``"rmsprop"`` (default settings) or an instance.
+        ``"adam"``, ``"sgd"``, ``"rmsprop"`` (default settings; any case) or an instance.
     seed : int, numpy.random.Generator or None
         Seeds the model's own generator, used for the initial weights, the
         shuffling and dropout. The same seed gives bit-identical results.
     dtype : {"float32", "float64"}, default "float32"
-    metrics : list of str, optional
-        Extra training metrics for the history (``["accuracy"]``). Validation
-        accuracy is always recorded for classifiers.
+    metrics : list of str or Metric, optional
+        Metrics computed every epoch on the training data (``"f1"`` in the
+        history), on the validation data (``"val_f1"``) and by ``evaluate``:
+        ``"accuracy"``, ``"precision"``, ``"recall"``, ``"f1"`` (binary for
+        two classes, macro for more; ``"f1_macro"`` ...), ``"auc"``,
+        ``"top_5_accuracy"``, ``"mae"``, ``"mse"``, ``"rmse"``, ``"r2"``
+        (any case; see ``scratchnet.metrics``) or Metric instances.
+        Validation and ``evaluate`` always report the task's own metrics
+        too (accuracy for classifiers, mse and r2 for regression).
 
     Attributes
     ----------
@@ -56,6 +64,15 @@ class Sequential:
         Every metric per epoch, over all ``fit`` calls.
     input_dim : int or None
         Number of input features once built.
+    parameters : ParameterStore or None
+        Every parameter and gradient, once built.
+    task : Task
+        The task head chosen by the loss.
+    rng : numpy.random.Generator
+        The model's source of randomness.
+    metadata : dict
+        JSON-serializable notes saved with the model (e.g. how the command
+        line encoded a CSV file's columns).
 
     Examples
     --------
@@ -72,6 +89,7 @@ class Sequential:
     def __init__(self, layers=None, loss="cross_entropy", optimizer="adam", seed=None,
                  dtype="float32", metrics=None):
         self.layers = []
+        self.input_dim = None
         for layer in layers or []:
             self.add(layer)
         self.loss = get_loss(loss)
@@ -81,19 +99,32 @@ class Sequential:
         if seed is not None and not isinstance(seed, np.random.Generator):
             seed = check_scalar(seed, "seed", "Sequential", kind=int, low=0)
         self.seed = seed
-        self.metrics = [check_option(m, "metrics", "Sequential", _METRICS) for m in metrics or []]
-        self._rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        self._targets = TargetEncoder(self.loss.task)
+        self.rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        self.task = self.loss.task()
+        self.metrics = self._resolve_metrics(metrics)
         self.history = History()
-        self.input_dim = None
+        self.parameters = None
+        self.metadata = {}
         self.stop_training = False
 
     # -- construction ------------------------------------------------------
+    def _resolve_metrics(self, metrics):
+        if isinstance(metrics, str):
+            raise ValueError(f"The 'metrics' parameter of Sequential must be a list; got the "
+                             f"string {metrics!r} (write [{metrics!r}]).")
+        resolved = [get_metric(m) for m in metrics or []]
+        names = [m.name for m in resolved]
+        for m in resolved:
+            m.check(self.task)
+            if names.count(m.name) > 1:
+                raise ValueError(f"the metrics list {m.name!r} twice")
+        return resolved
+
     def add(self, layer):
         """Append a layer (before the model is built)."""
         if not isinstance(layer, Layer):
             raise TypeError(f"Sequential takes Layer instances; got {layer!r}")
-        if getattr(self, "input_dim", None) is not None:
+        if self.built:
             raise RuntimeError("cannot add layers to a model that is already built")
         self.layers.append(layer)
 
@@ -103,26 +134,22 @@ class Sequential:
 
     @property
     def classes_(self):
-        if self._targets.classes_ is None:
+        classes = getattr(self.task, "classes_", None)
+        if classes is None:
             raise AttributeError("classes_ is known once a classifier has been fitted")
-        return self._targets.classes_
+        return classes
 
     def build(self, input_dim):
-        """Create all parameters for inputs of width ``input_dim``.
-
-        All parameters live in one flat array and all gradients in another;
-        each layer's ``params``/``grads`` are views into them, so the optimizer
-        updates everything with a few whole-buffer operations.
-        """
+        """Create all parameters for inputs of width ``input_dim``; returns the model."""
         if not self.layers:
             raise ValueError("the model has no layers")
-        self._check_output_activation()
+        self.task.check_output_layer(self.layers[-1], self.loss)
         dim = check_scalar(input_dim, "input_dim", "Sequential.build", kind=int, low=1)
         for i, layer in enumerate(self.layers):
-            nxt = self.layers[i + 1] if i + 1 < len(self.layers) else None
-            dim = layer.build(dim, self._rng, self.dtype, next_layer=nxt)
+            following = self.layers[i + 1] if i + 1 < len(self.layers) else None
+            dim = layer.build(dim, self.rng, self.dtype, next_layer=following)
         self.output_dim = dim
-        self._pack_parameters()
+        self.parameters = ParameterStore(self.layers, self.dtype)
         # No layer before the first one with parameters needs an input gradient.
         self._first_trainable = next((i for i, l in enumerate(self.layers) if l.params),
                                      len(self.layers))
@@ -131,49 +158,33 @@ class Sequential:
         self.input_dim = int(input_dim)
         return self
 
-    def _pack_parameters(self):
-        entries = [(layer, name) for layer in self.layers for name in layer.params]
-        # Each array starts on a 64-byte boundary (BLAS is fastest on aligned
-        # data); the zero padding between them stays zero through every update.
-        align = max(1, 64 // self.dtype.itemsize)
-        offsets, total = [], 0
-        for layer, name in entries:
-            offsets.append(total)
-            total += -(-layer.params[name].size // align) * align
-        self._params = np.zeros(total, dtype=self.dtype)
-        self._grads = np.zeros(total, dtype=self.dtype)
-        for (layer, name), offset in zip(entries, offsets):
-            value = layer.params[name]
-            view = self._params[offset:offset + value.size].reshape(value.shape)
-            view[...] = value
-            layer.params[name] = view
-            layer.grads[name] = self._grads[offset:offset + value.size].reshape(value.shape)
-
-    def _check_output_activation(self):
-        last = self.layers[-1]
-        act = last.activation if isinstance(last, Dense) else last
-        fused = {"multiclass": (Softmax, "softmax", "CrossEntropy"),
-                 "binary": (Sigmoid, "sigmoid", "BinaryCrossEntropy")}.get(self.loss.task)
-        if fused and isinstance(act, fused[0]):
-            raise ValueError(
-                f"the last layer applies {fused[1]}, but {fused[2]} expects raw scores (logits) "
-                f"and applies the {fused[1]} itself, stably. Remove the final {fused[1]}; "
-                "predict_proba returns probabilities."
-            )
+    def layer_output_dims(self, input_dim=None):
+        """Output width of every layer for inputs of width ``input_dim`` (default: the built one)."""
+        dims, dim = [], input_dim or self.input_dim
+        for layer in self.layers:
+            dim = layer.output_dim(dim)
+            dims.append(dim)
+        return dims
 
     # -- forward and backward ---------------------------------------------
-    def _forward(self, X, training):
-        for layer in self.layers:
+    def forward(self, X, training=False, upto=None):
+        """Run the layers on a validated batch; ``upto=k`` stops after layer ``k`` (0-based).
+
+        The result lives in the last layer's work buffer: copy it to keep it
+        past the next call.
+        """
+        for layer in self.layers if upto is None else self.layers[:upto + 1]:
             X = layer.forward(X, training)
         return X
 
-    def _backward(self, grad):
+    def backward(self, grad):
+        """Backpropagate dL/d(output), setting every layer's gradients."""
         for layer in reversed(self.layers[self._first_trainable:]):
             grad = layer.backward(grad)
 
     # -- training ------------------------------------------------------------
     def fit(self, X, y, epochs=1, batch_size=32, validation_data=None, validation_split=0.0,
-            shuffle=True, verbose=0, callbacks=None):
+            shuffle=True, verbose=0, callbacks=None, sample_weight=None, class_weight=None):
         """Train the model; calling ``fit`` again continues where it stopped.
 
         Parameters
@@ -183,6 +194,7 @@ class Sequential:
             Labels of any type for classifiers (or one-hot rows with
             CrossEntropy), numbers for regression.
         epochs : int, default 1
+            0 does nothing and returns an empty history.
         batch_size : int or None, default 32
             ``None`` trains on the full batch (gradient descent); ``1`` is
             per-sample stochastic gradient descent.
@@ -196,6 +208,12 @@ class Sequential:
             0 silent, 1 a progress bar per epoch, 2 one line per epoch.
         callbacks : list of Callback, optional
             E.g. ``[sn.EarlyStopping(patience=5)]``.
+        sample_weight : array-like of shape (n_samples,), optional
+            Non-negative weight of each sample in the loss.
+        class_weight : dict or "balanced", optional
+            Classifiers: weight per class label, multiplied into
+            ``sample_weight``. ``"balanced"`` weighs class :math:`c` by
+            :math:`n / (C \\cdot n_c)`, as scikit-learn.
 
         Returns
         -------
@@ -205,21 +223,24 @@ class Sequential:
         Raises
         ------
         DataValidationError
-            Malformed X or y (checked before any training).
+            Malformed X, y or weights (checked before any training).
         TrainingDivergedError
-            The loss became NaN or infinite; the model keeps its last finite
-            weights.
+            The loss or the parameters became NaN or infinite; the model is
+            back at the start of the diverging epoch.
         """
         epochs = check_scalar(epochs, "epochs", "fit", kind=int, low=0)
         batch_size = check_scalar(batch_size, "batch_size", "fit", kind=int, low=1, allow_none=True)
         validation_split = check_scalar(validation_split, "validation_split", "fit", low=0.0,
                                         high=1.0, closed="left")
         verbose = check_option(verbose, "verbose", "fit", (0, 1, 2))
-        X, Y = self._prepare(X, y, fit_targets=True)
+        X, Y = self.prepare(X, y, fit_targets=True)
+        for metric in self.metrics:
+            metric.check(self.task)
+        weight = self._sample_weights(y, len(X), sample_weight, class_weight)
         if validation_data is not None:
             if not (isinstance(validation_data, (tuple, list)) and len(validation_data) == 2):
                 raise DataValidationError("validation_data must be a tuple (X_val, y_val)")
-            val = self._prepare(*validation_data, name="X_val", y_name="y_val")
+            val = self.prepare(*validation_data, name="X_val", y_name="y_val")
         elif validation_split:
             n_val = int(round(len(X) * validation_split))
             if not 0 < n_val < len(X):
@@ -229,226 +250,190 @@ class Sequential:
                 )
             val = (X[-n_val:], Y[-n_val:])
             X, Y = X[:-n_val], Y[:-n_val]
+            weight = None if weight is None else weight[:-n_val]
         else:
             val = None
-
-        callbacks = list(callbacks or [])
-        self.stop_training = False
-        run_history = History()
-        for cb in callbacks:
-            cb.on_train_begin(self)
-        first_epoch = self.history.epochs
-        for epoch in range(epochs):
-            start = time.perf_counter()
-            bar = ProgressBar(-(-len(X) // (batch_size or len(X))),
-                              f"Epoch {first_epoch + epoch + 1}/{first_epoch + epochs}",
-                              unit="batch", file=sys.stdout, enabled=verbose == 1)
-            # A diverging run overflows; the finite-loss check below reports
-            # it clearly, so NumPy's warnings would only add noise.
-            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-                logs = self._train_epoch(X, Y, batch_size, shuffle, bar)
+        for metric in self.metrics:
+            metric.check_targets(self.task, Y, "y")
             if val is not None:
-                logs.update({f"val_{k}": v for k, v in self._scores(*val).items()})
-            run_history.append(logs)
-            self.history.append(logs)
-            bar.set_postfix(**{k: round(v, 4) for k, v in logs.items()})
-            bar.close()
-            if verbose == 2:
-                text = " - ".join(f"{k}: {v:.4f}" for k, v in logs.items())
-                print(f"Epoch {self.history.epochs}: {text} ({time.perf_counter() - start:.2f}s)")
-            for cb in callbacks:
-                cb.on_epoch_end(self, epoch, logs)
-            if self.stop_training:
-                break
-        for cb in callbacks:
-            cb.on_train_end(self)
-        return run_history
+                metric.check_targets(self.task, val[1], "the validation targets")
+        loop = TrainingLoop(self, X, Y, batch_size=batch_size, shuffle=shuffle,
+                            sample_weight=weight, validation=val, callbacks=callbacks or (),
+                            verbose=verbose)
+        return loop.run(epochs)
 
-    def _prepare(self, X, y, fit_targets=False, name="X", y_name="y"):
-        """Validate and convert (X, y) for this model; builds it on the first fit."""
+    def prepare(self, X, y, fit_targets=False, name="X", y_name="y"):
+        """Validate ``X`` and encode ``y`` for this model; the first fit learns the targets and builds.
+
+        Returns
+        -------
+        (X, Y) : ndarrays in the model's dtype, ``Y`` as the loss expects it.
+        """
         X = check_X(X, self.dtype, name, self.input_dim)
         y_arr = np.asarray(y)
         if y_arr.ndim == 0 or len(y_arr) != len(X):
             got = "a scalar" if y_arr.ndim == 0 else f"{len(y_arr)} values"
             raise DataValidationError(f"{name} has {len(X)} samples but {y_name} has {got}.")
-        if fit_targets and not self._targets.fitted:
-            needed = self._targets.fit(y_arr).n_outputs
-            dims = self._layer_output_dims(X.shape[1])
-            if dims[-1] != needed:
-                self._targets = TargetEncoder(self.loss.task)
-                what = {"regression": "target columns", "binary": "output (a single logit)",
-                        "multiclass": "classes"}[self.loss.task]
+        if fit_targets and not self.task.fitted:
+            task = type(self.task)().fit(y_arr)
+            dims = self.layer_output_dims(X.shape[1])
+            if dims[-1] != task.n_outputs:
                 raise DataValidationError(
-                    f"the last layer has {dims[-1]} outputs, but the data needs {needed} {what}."
+                    f"the last layer has {dims[-1]} outputs, but the data needs "
+                    f"{task.n_outputs} {task.outputs_are}."
                 )
+            self.task = task
             if not self.built:
                 self.build(X.shape[1])
-        elif not self._targets.fitted:
+        elif not self.task.fitted:
             raise RuntimeError("the model is not fitted yet: call fit first")
-        return X, self._targets.transform(y_arr, self.dtype)
+        return X, self.task.encode(y_arr, self.dtype, y_name)
 
-    def _train_epoch(self, X, Y, batch_size, shuffle, bar):
-        n = len(X)
-        bs = n if batch_size is None else min(batch_size, n)
-        full_batch = bs == n
-        per_epoch_gather = shuffle and not full_batch and bs < _PER_EPOCH_GATHER_BELOW
-        if shuffle and not full_batch:
-            order = self._rng.permutation(n)
-            if per_epoch_gather:
-                X, Y = X[order], Y[order]
+    def _sample_weights(self, y, n, sample_weight, class_weight):
+        weight = None
+        if sample_weight is not None:
+            weight = np.asarray(sample_weight)
+            if weight.shape != (n,) or weight.dtype.kind not in "biuf":
+                raise DataValidationError(
+                    f"sample_weight must be a numeric array of shape ({n},); got "
+                    f"{weight.dtype} of shape {weight.shape}.")
+            weight = weight.astype(self.dtype)
+            from ._validation import check_finite
+
+            check_finite(weight, "sample_weight")
+            if (weight < 0).any():
+                i = int(np.flatnonzero(weight < 0)[0])
+                raise DataValidationError(f"sample_weight must be >= 0; index {i} is {weight[i]}.")
+        if class_weight is not None:
+            per_class = self._class_weights(y, class_weight)
+            weight = per_class if weight is None else weight * per_class
+        if weight is not None and not weight.any():
+            raise DataValidationError("the sample weights are all zero: nothing to learn from.")
+        return weight
+
+    def _class_weights(self, y, class_weight):
+        if not self.task.is_classifier:
+            raise DataValidationError("class_weight applies to classifiers only")
+        codes = self.task.encode(y, np.float64)
+        codes = codes.argmax(axis=1) if codes.ndim == 2 and codes.shape[1] > 1 else (
+            codes.reshape(len(codes), -1)[:, 0].astype(np.intp))
+        classes = self.task.classes_
+        if isinstance(class_weight, str):
+            check_option(class_weight, "class_weight", "fit", ("balanced",))
+            counts = np.bincount(codes, minlength=len(classes))
+            table = np.where(counts > 0, len(codes) / (len(classes) * np.maximum(counts, 1)), 0.0)
+        elif isinstance(class_weight, dict):
+            unknown = [k for k in class_weight if k not in classes.tolist()]
+            if unknown:
+                raise DataValidationError(f"class_weight names unknown classes {unknown}; the "
+                                          f"classes are {classes.tolist()}.")
+            table = np.array([float(class_weight.get(c, 1.0)) for c in classes.tolist()])
         else:
-            per_epoch_gather = True  # in order: batches are plain slices
-        if not per_epoch_gather:
-            xbuf = np.empty((bs,) + X.shape[1:], X.dtype)
-            ybuf = np.empty((bs,) + Y.shape[1:], Y.dtype)
-
-        # The weights at the start of the epoch: what a diverging epoch falls back to.
-        snapshot = self._params.copy()
-        params, grads = [self._params], [self._grads]
-        loss, optimizer = self.loss, self.optimizer
-        forward, backward = self._forward, self._backward
-        per_sample = loss.reduction == "mean"
-        track_accuracy = "accuracy" in self.metrics
-        live = bar.enabled
-        loss_sum = 0.0
-        correct = 0
-        for b, start in enumerate(range(0, n, bs)):
-            stop = min(start + bs, n)
-            if per_epoch_gather:
-                xb, yb = X[start:stop], Y[start:stop]
-            else:
-                idx = order[start:stop]
-                xb = np.take(X, idx, axis=0, out=xbuf[:stop - start])
-                yb = np.take(Y, idx, axis=0, out=ybuf[:stop - start])
-            out = forward(xb, True)
-            value = loss.forward(out, yb)
-            if not math.isfinite(value):
-                self._diverged(value, b, snapshot)
-            if track_accuracy:
-                correct += self._count_correct(out, yb)
-            backward(loss.backward())
-            optimizer.step(params, grads)
-            loss_sum += value * (stop - start) if per_sample else value
-            if live:
-                bar.update(1, loss=loss_sum / stop)
-        logs = {"loss": loss_sum / n}
-        if track_accuracy:
-            logs["accuracy"] = correct / n
-        return logs
-
-    def _diverged(self, value, batch, snapshot):
-        epoch = self.history.epochs + 1
-        if not np.isfinite(self._params).all():
-            # Back to the epoch's starting weights; the optimizer's running
-            # statistics are poisoned too, so it starts afresh.
-            self._params[...] = snapshot
-            self.optimizer.state = {}
-        lr = self.optimizer.current_lr()
-        raise TrainingDivergedError(
-            f"training diverged in epoch {epoch} (batch {batch + 1}): the loss became {value}. "
-            f"The learning rate is {lr:g}; try a smaller one (e.g. {lr / 10:g}). "
-            "The model keeps its last finite weights."
-        )
+            raise DataValidationError("class_weight must be a dict {label: weight} or "
+                                      f"'balanced'; got {class_weight!r}.")
+        return table[codes].astype(self.dtype)
 
     # -- inference -------------------------------------------------------------
-    def _logits(self, X):
-        """Raw network outputs, computed in chunks to bound the work memory.
-
-        The chunks are of equal size, so every chunk (and every later call
-        with as many rows) reuses the same work buffers.
-        """
-        n_chunks = -(-len(X) // _PREDICT_CHUNK)
-        if n_chunks == 1:
-            return self._forward(X, training=False).copy()
-        size = -(-len(X) // n_chunks)
-        out = np.empty((len(X), self.output_dim), self.dtype)
-        for start in range(0, len(X), size):
-            out[start:start + size] = self._forward(X[start:start + size], training=False)
-        return out
-
     def _check_predict(self, X):
         # A regression model only needs weights (set_weights on a built model
         # is enough); a classifier also needs the labels seen by fit.
-        if not self.built or (self.loss.task != "regression" and not self._targets.fitted):
+        if not self.built or (self.task.is_classifier and not self.task.fitted):
             raise RuntimeError("this model is not fitted yet: call fit(X, y) first")
         return check_X(X, self.dtype, "X", self.input_dim)
 
-    def predict(self, X):
+    def predict(self, X, batch_size=None):
         """Predict labels (classifiers, in the type of the training labels) or values (regression).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+        batch_size : int, optional
+            Rows per forward pass (bounds the memory of the work buffers);
+            default :data:`scratchnet.inference.PREDICT_CHUNK`. The result
+            does not depend on it.
 
         Returns
         -------
         ndarray of shape (n_samples,), or (n_samples, n_outputs) for multi-output regression
         """
-        Z = self._logits(self._check_predict(X))
-        task = self.loss.task
-        if task == "multiclass":
-            return self._targets.inverse(Z.argmax(axis=1))
-        if task == "binary":
-            return self._targets.inverse((Z[:, 0] > 0).astype(np.intp))
-        Z = self.loss.link(Z)
-        one_dimensional = (self._targets.one_dimensional if self._targets.fitted
-                           else self.output_dim == 1)
-        return Z[:, 0] if one_dimensional else Z
+        return self.task.decide(self._outputs(self._check_predict(X), batch_size))
 
-    def predict_proba(self, X):
+    def predict_proba(self, X, batch_size=None):
         """Class probabilities of shape (n_samples, n_classes); rows sum to 1.
 
         Columns follow ``classes_``. A binary model (one output unit) returns
-        two columns, :math:`1 - p` and :math:`p`.
+        two columns, :math:`1 - p` and :math:`p`. ``batch_size`` as in
+        :meth:`predict`.
         """
-        if self.loss.task == "regression":
+        if not self.task.is_classifier:
             raise AttributeError("predict_proba is only available for classifiers")
-        Z = self._logits(self._check_predict(X))
-        P = self.loss.link(Z)
-        if self.loss.task == "binary":
-            return np.hstack([1.0 - P, P])
-        return P
+        return self.task.probabilities(self._outputs(self._check_predict(X), batch_size))
 
-    def evaluate(self, X, y):
-        """Loss and metrics on (X, y).
+    def evaluate(self, X, y, batch_size=None):
+        """Loss and metrics on (X, y); ``batch_size`` as in :meth:`predict`.
 
         Returns
         -------
         dict
             ``{"loss", "accuracy"}`` for classifiers, ``{"loss", "mse", "r2"}`` for
-            regression (R^2 averaged over the outputs).
+            regression (R^2 averaged over the outputs), and every metric of
+            ``metrics`` under its name.
         """
         self._check_predict(X)
-        return self._scores(*self._prepare(X, y))
+        return self.scores(*self.prepare(X, y), batch_size=batch_size)
 
-    def _scores(self, X, Y):
-        Z = self._logits(X)
+    def scores(self, X, Y, batch_size=None):
+        """Loss, the task's metrics and ``metrics`` on validated ``X`` and encoded ``Y``.
+
+        ``X`` and ``Y`` as :meth:`prepare` returns them; ``batch_size`` as in :meth:`predict`.
+        """
+        Z = self._outputs(X, batch_size)
         value = self.loss.forward(Z, Y)
         scores = {"loss": value if self.loss.reduction == "mean" else value / len(X)}
-        if self.loss.task == "regression":
-            pred = self.loss.link(Z)
-            resid = ((Y - pred) ** 2).sum(axis=0, dtype=np.float64)
-            total = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0, dtype=np.float64)
-            scores["mse"] = float(resid.sum() / Y.size)
-            with np.errstate(divide="ignore", invalid="ignore"):
-                r2 = np.where(total > 0, 1.0 - resid / total, 0.0)
-            scores["r2"] = float(r2.mean())
-        else:
-            scores["accuracy"] = self._count_correct(Z, Y) / len(X)
+        scores.update(self.task.scores(Z, Y))
+        scores.update(compute_metrics(self.metrics, Z, Y, self.task))
         return scores
 
-    def _count_correct(self, Z, Y):
-        if self.loss.task == "binary":
-            return int(np.count_nonzero((Z[:, 0] > 0) == (Y[:, 0] > 0.5)))
-        labels = Y if Y.ndim == 1 else Y.argmax(axis=1)
-        return int(np.count_nonzero(Z.argmax(axis=1) == labels))
+    def _outputs(self, X, batch_size):
+        batch_size = check_scalar(batch_size, "batch_size", "Sequential", kind=int, low=1,
+                                  allow_none=True)
+        return forward_in_chunks(self, X, chunk=batch_size)
+
+    # -- learning tools (each in its own module) ------------------------------
+    def diagnose(self, X, y):
+        """Per-layer gradients, updates and activations of one step, on a copy.
+
+        See :func:`scratchnet.diagnostics.diagnose`.
+        """
+        from .diagnostics import diagnose
+        return diagnose(self, X, y)
+
+    def explain_step(self, X, y, print_fn=print):
+        """Print one training step as equations with shapes and numbers, on a copy.
+
+        See :func:`scratchnet.explain.explain_step`.
+        """
+        from .explain import explain_step
+        return explain_step(self, X, y, print_fn=print_fn)
+
+    def export_numpy(self, path):
+        """Write a NumPy-only Python file that predicts exactly as this model.
+
+        See :func:`scratchnet.export_numpy.export_numpy`.
+        """
+        from .export_numpy import export_numpy
+        return export_numpy(self, path)
 
     # -- weights, description, persistence ------------------------------------
     def get_weights(self):
         """Copies of the parameters: ``[W1 (n_in, n_out), b1 (n_out,), W2, b2, ...]``."""
         self._require_built()
-        return [p.copy() for layer in self.layers for p in layer.params.values()]
+        return [p.copy() for p in self.parameters.arrays()]
 
     def set_weights(self, weights):
         """Set the parameters from a list shaped like :meth:`get_weights`'s result."""
         self._require_built()
-        current = [p for layer in self.layers for p in layer.params.values()]
+        current = self.parameters.arrays()
         weights = list(weights)
         if len(weights) != len(current):
             raise ValueError(f"set_weights got {len(weights)} arrays; the model has {len(current)}.")
@@ -467,74 +452,50 @@ class Sequential:
 
     @property
     def n_params(self):
-        return sum(layer.n_params for layer in self.layers) if self.built else None
+        return self.parameters.n_params if self.built else None
 
     def summary(self, print_fn=print):
         """Print (and return) a table of the layers, output shapes and parameter counts."""
         self._require_built()
-        rows = [(f"{type(l).__name__}" + (f" ({type(l.activation).__name__})"
-                                          if getattr(l, "activation", None) else ""),
-                 f"(None, {self._layer_output_dims()[i]})", f"{l.n_params:,}")
-                for i, l in enumerate(self.layers)]
-        header = ("Layer (type)", "Output shape", "Params")
-        widths = [max(len(r[c]) for r in rows + [header]) + 2 for c in range(3)]
-        line = "-" * sum(widths)
-        fmt = lambda r: "".join(s.ljust(w) for s, w in zip(r, widths)).rstrip()  # noqa: E731
-        text = "\n".join([f"Sequential: input (None, {self.input_dim}), dtype {self.dtype.name}",
-                          line, fmt(header), line, *map(fmt, rows), line,
-                          f"Total params: {self.n_params:,}",
-                          f"Loss: {self.loss!r}   Optimizer: {self.optimizer!r}"])
+        text = format_summary(self)
         print_fn(text)
         return text
-
-    def _layer_output_dims(self, input_dim=None):
-        dims, dim = [], input_dim or self.input_dim
-        for layer in self.layers:
-            dim = layer.output_dim(dim)
-            dims.append(dim)
-        return dims
 
     def get_config(self):
         """The architecture and settings, JSON-serializable."""
         return {
-            "layers": [{"class": _layer_name(l), "config": l.get_config()} for l in self.layers],
-            "loss": {"class": type(self.loss).__name__, "config": self.loss.get_config()},
-            "optimizer": {"class": type(self.optimizer).__name__,
-                          "config": self.optimizer.get_config()},
+            "layers": [serialize(layer) for layer in self.layers],
+            "loss": serialize(self.loss),
+            "optimizer": serialize(self.optimizer),
             "seed": self.seed if not isinstance(self.seed, np.random.Generator) else None,
             "dtype": self.dtype.name,
-            "metrics": list(self.metrics),
+            "metrics": [metric_spec(m) for m in self.metrics],
         }
 
     @classmethod
     def from_config(cls, config):
         """Rebuild an unbuilt model from :meth:`get_config`'s output."""
-        from .losses import LOSSES
-        from .optimizers import OPTIMIZERS
-
-        layers = [get_layer_class(c["class"]).from_config(c["config"]) for c in config["layers"]]
-        loss_cls = {c.__name__: c for c in LOSSES.values()}.get(config["loss"]["class"])
-        opt_cls = {c.__name__: c for c in OPTIMIZERS.values()}.get(config["optimizer"]["class"])
-        if loss_cls is None or opt_cls is None:
-            raise ValueError(f"unknown loss or optimizer in config: {config['loss']['class']!r}, "
-                             f"{config['optimizer']['class']!r}")
-        return cls(layers, loss=loss_cls.from_config(config["loss"]["config"]),
-                   optimizer=opt_cls.from_config(config["optimizer"]["config"]),
-                   seed=config["seed"], dtype=config["dtype"], metrics=config["metrics"])
+        return cls([deserialize(spec, "layer") for spec in config["layers"]],
+                   loss=deserialize(config["loss"], "loss"),
+                   optimizer=deserialize(config["optimizer"], "optimizer"),
+                   seed=config["seed"], dtype=config["dtype"],
+                   metrics=[m if isinstance(m, str) else deserialize(m, "metric")
+                            for m in config["metrics"]])
 
     def save(self, path):
-        """Save to a ``.npz`` model file (atomically); see :func:`scratchnet.load`."""
-        from .serialization import save_model
+        """Save to a ``.npz`` model file (atomically, no pickle); see :func:`scratchnet.load`.
 
-        save_model(self, path)
+        Raises
+        ------
+        ModelFileError
+            If the file cannot be written; an earlier file at ``path`` is kept.
+        """
+        try:
+            content, arrays = model_state.capture(self)
+        except ModelFileError as exc:
+            raise ModelFileError(f"cannot save the model to {os.fspath(path)}: {exc}") from None
+        write_archive(path, content, arrays)
 
     def __repr__(self):
         inner = ", ".join(repr(l) for l in self.layers)
         return f"Sequential([{inner}], loss={self.loss!r}, optimizer={self.optimizer!r})"
-
-
-def _layer_name(layer):
-    cls = type(layer)
-    from .layers import LAYERS
-
-    return cls.__name__ if LAYERS.get(cls.__name__) is cls else f"{cls.__module__}.{cls.__qualname__}"

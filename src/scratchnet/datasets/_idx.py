@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ._download import DataNotFoundError
+
 __all__ = ["read_idx"]
 
 #: IDX element type code -> NumPy dtype (big-endian where it matters).
@@ -60,14 +62,39 @@ def read_idx(path, expected_magic=None):
         Naming the file, if it is not valid gzip, if the magic number is not
         the expected one or not an IDX magic number at all, or if the payload
         length does not match the dimensions in the header.
+    DataNotFoundError
+        A ``FileNotFoundError`` naming the path, if it is a directory.
 
     Examples
     --------
-    >>> images = read_idx("mnist/t10k-images-idx3-ubyte.gz", expected_magic=2051)  # doctest: +SKIP
+    A tiny file of two 3 x 3 images, written the way MNIST's are:
+
+    >>> import gzip, struct, tempfile
+    >>> from pathlib import Path
+    >>> import numpy as np
+    >>> pixels = np.arange(18, dtype=np.uint8).reshape(2, 3, 3)
+    >>> header = struct.pack(">I3I", 0x0803, *pixels.shape)  # magic 2051: 3-D uint8
+    >>> with tempfile.TemporaryDirectory() as tmp:
+    ...     path = Path(tmp) / "tiny-images-idx3-ubyte.gz"
+    ...     _ = path.write_bytes(gzip.compress(header + pixels.tobytes()))
+    ...     images = read_idx(path, expected_magic=2051)
+    >>> images.shape, images.dtype
+    ((2, 3, 3), dtype('uint8'))
+    >>> images[1, 0].tolist()
+    [9, 10, 11]
+
+    The MNIST test images, once downloaded (see :func:`load_mnist`) into the
+    data home (``SCRATCHNET_DATA``):
+
+    >>> from scratchnet.datasets import get_data_home
+    >>> path = get_data_home() / "mnist" / "t10k-images-idx3-ubyte.gz"
+    >>> images = read_idx(path, expected_magic=2051)
     >>> images.shape, images.dtype
     ((10000, 28, 28), dtype('uint8'))
     """
     path = Path(path)
+    if path.is_dir():
+        raise DataNotFoundError(f"{path} is a directory, not an IDX file")
     raw = path.read_bytes()
     if raw[:2] == _GZIP_MAGIC:
         try:

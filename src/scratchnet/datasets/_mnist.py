@@ -29,6 +29,23 @@ CHECKSUMS = {
     },
 }
 
+#: dataset -> {file name: size of the .gz file in bytes}; a download that stops
+#: short of it is reported as truncated, even without a Content-Length header
+FILE_SIZES = {
+    "mnist": {
+        "train-images-idx3-ubyte.gz": 9912422,
+        "train-labels-idx1-ubyte.gz": 28881,
+        "t10k-images-idx3-ubyte.gz": 1648877,
+        "t10k-labels-idx1-ubyte.gz": 4542,
+    },
+    "fashion-mnist": {
+        "train-images-idx3-ubyte.gz": 26421880,
+        "train-labels-idx1-ubyte.gz": 29515,
+        "t10k-images-idx3-ubyte.gz": 4422102,
+        "t10k-labels-idx1-ubyte.gz": 5148,
+    },
+}
+
 #: dataset -> base URLs, tried in order
 MIRRORS = {
     "mnist": [
@@ -97,7 +114,11 @@ _LOADER_DOC = """{summary}
     ------
     DataNotFoundError
         A ``FileNotFoundError`` listing the files to put in which folder, if
-        they are missing and cannot be downloaded.
+        they are missing and cannot be downloaded (the message says why each
+        mirror failed: unreachable, truncated, too slow), or if a directory
+        stands where a file should be. Each file's download gives up after
+        the default deadline of :func:`fetch` (600 s, plus at most one 30 s
+        read).
     ValueError
         If a file has the wrong SHA-256 or is not a valid IDX file of 28 x 28
         images; the message names the file.
@@ -114,11 +135,12 @@ def _load(dataset, caller, split, data_home, as_float, flatten, download, verbos
     check_option(split, "split", caller, tuple(SPLIT_FILES))
     folder = get_data_home(data_home) / dataset
     checksums, mirrors = CHECKSUMS[dataset], MIRRORS[dataset]
+    sizes = FILE_SIZES.get(dataset, {})
     names = SPLIT_FILES[split]
     paths = []
     for name in names:
         try:
-            paths.append(fetch(name, checksums[name], mirrors, folder,
+            paths.append(fetch(name, checksums[name], mirrors, folder, size=sizes.get(name),
                                download=download, verbose=verbose))
         except DataNotFoundError as exc:
             message = _missing_message(dataset, split, folder, names, mirrors, exc)
@@ -144,7 +166,7 @@ def _load(dataset, caller, split, data_home, as_float, flatten, download, verbos
 
 def _missing_message(dataset, split, folder, names, mirrors, exc):
     title = _TITLES.get(dataset, dataset)
-    missing = [n for n in names if not (folder / n).exists()]
+    missing = [n for n in names if not (folder / n).is_file()]
     listing = "\n".join(f"    {n}" for n in missing)
     return (
         f"{title} {split} data not found and not downloaded ({exc}).\n"
@@ -174,8 +196,8 @@ load_mnist.__doc__ = _LOADER_DOC.format(
     labels="",
     source="Y. LeCun, C. Cortes, C. J. C. Burges, http://yann.lecun.com/exdb/mnist/ , "
     "CC BY-SA 3.0.\n\n    Examples\n    --------\n"
-    "    >>> X, y = load_mnist('test', as_float=True)  # doctest: +SKIP\n"
-    "    >>> X.shape, X.dtype, y[:5].tolist()  # doctest: +SKIP\n"
+    "    >>> X, y = load_mnist('test', as_float=True, download=False)  # from the data home\n"
+    "    >>> X.shape, X.dtype, y[:5].tolist()\n"
     "    ((10000, 784), dtype('float32'), [7, 2, 1, 0, 4])",
 )
 load_fashion_mnist.__doc__ = _LOADER_DOC.format(
@@ -188,7 +210,7 @@ load_fashion_mnist.__doc__ = _LOADER_DOC.format(
     source="H. Xiao, K. Rasul, R. Vollgraf, arXiv:1708.07747, "
     "https://github.com/zalandoresearch/fashion-mnist , MIT license.\n\n"
     "    Examples\n    --------\n"
-    "    >>> X, y = load_fashion_mnist('test', flatten=False)  # doctest: +SKIP\n"
-    "    >>> X.shape, FASHION_MNIST_CLASSES[y[0]]  # doctest: +SKIP\n"
+    "    >>> X, y = load_fashion_mnist('test', flatten=False, download=False)\n"
+    "    >>> X.shape, FASHION_MNIST_CLASSES[y[0]]\n"
     "    ((10000, 28, 28), 'Ankle boot')",
 )

@@ -2,14 +2,26 @@
 
 import numpy as np
 
-from .._validation import check_option, check_scalar
+from .._validation import check_scalar
+from ..ops import sigmoid, softmax
+from ..registry import registry_for
 from .base import Layer
 
-__all__ = ["ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "Identity",
+__all__ = ["Activation", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax", "Identity",
            "ACTIVATIONS", "get_activation"]
 
+#: The activation layers, by the names ``Dense(activation=...)`` accepts.
+ACTIVATIONS = registry_for("activation")
 
-class ReLU(Layer):
+
+class Activation(Layer):
+    """Base of the parameter-free element-wise or row-wise layers ``Dense(activation=)`` names."""
+
+    registry = ACTIVATIONS
+    abstract = True
+
+
+class ReLU(Activation):
     """Rectified linear unit.
 
     Notes
@@ -20,22 +32,24 @@ class ReLU(Layer):
     (the subgradient at 0 is taken as 0).
     """
 
+    aliases = ("relu",)
+
     def forward(self, X, training=False):
-        out = self._buffer("out", X.shape, X.dtype)
+        out = self.work.get("out", X.shape, X.dtype)
         np.maximum(X, 0, out=out)
         self._out = out
         return out
 
     def backward(self, dY):
-        mask = self._buffer("mask", dY.shape, bool)
+        mask = self.work.get("mask", dY.shape, bool)
         np.greater(self._out, 0, out=mask)
-        dX = self._buffer("dX", dY.shape, dY.dtype)
+        dX = self.work.get("dX", dY.shape, dY.dtype)
         # Multiplying by the boolean mask is several times faster than
         # boolean-mask assignment (dX[~mask] = 0).
         return np.multiply(dY, mask, out=dX)
 
 
-class LeakyReLU(Layer):
+class LeakyReLU(Activation):
     """ReLU with a small slope for negative inputs.
 
     Parameters
@@ -50,12 +64,14 @@ class LeakyReLU(Layer):
     Backward: :math:`\\partial L/\\partial X = \\partial L/\\partial Y \\odot (1 \\text{ if } X > 0 \\text{ else } a)`.
     """
 
+    aliases = ("leaky_relu",)
+
     def __init__(self, negative_slope=0.01):
         super().__init__()
         self.negative_slope = check_scalar(negative_slope, "negative_slope", "LeakyReLU", low=0.0)
 
     def forward(self, X, training=False):
-        out = self._buffer("out", X.shape, X.dtype)
+        out = self.work.get("out", X.shape, X.dtype)
         np.multiply(X, self.negative_slope, out=out)
         # max(x, a*x) is the leaky ReLU for a <= 1, min(x, a*x) for a > 1.
         (np.maximum if self.negative_slope <= 1 else np.minimum)(X, out, out=out)
@@ -63,19 +79,16 @@ class LeakyReLU(Layer):
         return out
 
     def backward(self, dY):
-        slope = self._buffer("slope", dY.shape, dY.dtype)
+        slope = self.work.get("slope", dY.shape, dY.dtype)
         np.greater(self._X, 0, out=slope)
         # slope = 1 where X > 0 else a, written as a + (1 - a) * [X > 0].
         slope *= 1.0 - self.negative_slope
         slope += self.negative_slope
-        dX = self._buffer("dX", dY.shape, dY.dtype)
+        dX = self.work.get("dX", dY.shape, dY.dtype)
         return np.multiply(dY, slope, out=dX)
 
-    def get_config(self):
-        return {"negative_slope": self.negative_slope}
 
-
-class Sigmoid(Layer):
+class Sigmoid(Activation):
     """Logistic sigmoid.
 
     Notes
@@ -86,24 +99,21 @@ class Sigmoid(Layer):
     Backward: :math:`\\partial L/\\partial X = \\partial L/\\partial Y \\odot Y (1 - Y)`.
     """
 
+    aliases = ("sigmoid",)
+
     def forward(self, X, training=False):
-        out = self._buffer("out", X.shape, X.dtype)
-        np.multiply(X, 0.5, out=out)
-        np.tanh(out, out=out)
-        out += 1.0
-        out *= 0.5
-        self._out = out
-        return out
+        self._out = sigmoid(X, out=self.work.get("out", X.shape, X.dtype))
+        return self._out
 
     def backward(self, dY):
-        dX = self._buffer("dX", dY.shape, dY.dtype)
+        dX = self.work.get("dX", dY.shape, dY.dtype)
         np.subtract(1.0, self._out, out=dX)
         dX *= self._out
         dX *= dY
         return dX
 
 
-class Tanh(Layer):
+class Tanh(Activation):
     """Hyperbolic tangent.
 
     Notes
@@ -113,21 +123,23 @@ class Tanh(Layer):
     Backward: :math:`\\partial L/\\partial X = \\partial L/\\partial Y \\odot (1 - Y^2)`.
     """
 
+    aliases = ("tanh",)
+
     def forward(self, X, training=False):
-        out = self._buffer("out", X.shape, X.dtype)
+        out = self.work.get("out", X.shape, X.dtype)
         np.tanh(X, out=out)
         self._out = out
         return out
 
     def backward(self, dY):
-        dX = self._buffer("dX", dY.shape, dY.dtype)
+        dX = self.work.get("dX", dY.shape, dY.dtype)
         np.multiply(self._out, self._out, out=dX)
         np.subtract(1.0, dX, out=dX)
         dX *= dY
         return dX
 
 
-class Softmax(Layer):
+class Softmax(Activation):
     """Row-wise softmax, turning scores into probabilities.
 
     Use it inside a network or with the ``MSE`` loss. For classification, end
@@ -145,14 +157,16 @@ class Softmax(Layer):
     :math:`G = \\partial L/\\partial Y`.
     """
 
+    aliases = ("softmax",)
+
     def forward(self, X, training=False):
-        out = self._buffer("out", X.shape, X.dtype)
+        out = self.work.get("out", X.shape, X.dtype)
         softmax(X, out=out)
         self._out = out
         return out
 
     def backward(self, dY):
-        dX = self._buffer("dX", dY.shape, dY.dtype)
+        dX = self.work.get("dX", dY.shape, dY.dtype)
         np.multiply(dY, self._out, out=dX)
         row = dX.sum(axis=1, keepdims=True)
         np.subtract(dY, row, out=dX)
@@ -160,8 +174,10 @@ class Softmax(Layer):
         return dX
 
 
-class Identity(Layer):
+class Identity(Activation):
     """The identity: :math:`Y = X`, :math:`\\partial L/\\partial X = \\partial L/\\partial Y`."""
+
+    aliases = ("identity", "linear")
 
     def forward(self, X, training=False):
         return X
@@ -170,28 +186,8 @@ class Identity(Layer):
         return dY
 
 
-def softmax(Z, out=None):
-    """Numerically stable row-wise softmax of a 2-D array (``out`` may be ``Z``)."""
-    out = np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
-    np.exp(out, out=out)
-    out /= out.sum(axis=1, keepdims=True)
-    return out
-
-
-ACTIVATIONS = {
-    "relu": ReLU,
-    "leaky_relu": LeakyReLU,
-    "sigmoid": Sigmoid,
-    "tanh": Tanh,
-    "softmax": Softmax,
-    "identity": Identity,
-    "linear": Identity,
-}
-
-
 def get_activation(name, owner="Dense"):
     """Return a new activation layer from its name (see ``ACTIVATIONS``), or the layer given."""
     if isinstance(name, Layer):
         return name
-    check_option(name, "activation", owner, tuple(ACTIVATIONS))
-    return ACTIVATIONS[name]()
+    return ACTIVATIONS.lookup(name, owner)()

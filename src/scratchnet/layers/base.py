@@ -1,15 +1,19 @@
 """The layer protocol shared by every layer."""
 
+import copy
+
 import numpy as np
+
+from ..ops import WorkBuffers
+from ..registry import Registered, registry_for
 
 __all__ = ["Layer", "LAYERS", "get_layer_class"]
 
-#: Every Layer subclass, by class name (built-ins) and by ``module.QualName``
-#: (all), so that model files can name a user's own layers too.
-LAYERS = {}
+#: Every Layer subclass: built-ins by class name, every class by ``module.QualName``.
+LAYERS = registry_for("layer")
 
 
-class Layer:
+class Layer(Registered):
     """Base class of all layers.
 
     A layer owns its math: :meth:`forward` caches what :meth:`backward` needs,
@@ -19,13 +23,23 @@ class Layer:
     Attributes
     ----------
     params : dict of str -> ndarray
-        Trainable parameters, updated in place by the optimizer.
+        Trainable parameters, updated in place by the optimizer. Once the
+        layer belongs to a built model they are views into the model's
+        :class:`~scratchnet.parameters.ParameterStore`.
     grads : dict of str -> ndarray
         Gradients of the loss with respect to ``params``, same shapes; set by
         :meth:`backward` (overwritten, not accumulated).
+    state : dict of str -> ndarray
+        Arrays that are not trained by the optimizer but belong to the model
+        (a batch normalization's running statistics): saved and loaded with
+        it, and put back with the parameters when an epoch is rolled back.
     needs_input_grad : bool
         When False (the first layer of a model), :meth:`backward` may skip
         computing the input gradient and return ``None``.
+    n_inputs : int or None
+        Input width once built.
+    work : WorkBuffers
+        Scratch arrays reused from batch to batch.
 
     Notes
     -----
@@ -35,26 +49,26 @@ class Layer:
     are given.
 
     Subclasses implement ``forward``/``backward``; layers with parameters also
-    implement ``build``. A subclass is registered automatically, so models
-    that use it can be saved and loaded (define the class before loading).
+    implement ``build``. Store each constructor argument as an attribute of
+    the same name: the configuration saved in model files is read from them.
+    A subclass is registered when it is defined, so models that use it can be
+    saved and loaded (define the class before loading).
     """
+
+    registry = LAYERS
 
     def __init__(self):
         self.params = {}
         self.grads = {}
+        self.state = {}
         self.needs_input_grad = True
-        self.input_dim = None
-        self._buffers = {}
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        LAYERS[f"{cls.__module__}.{cls.__qualname__}"] = cls
-        if cls.__module__.startswith("scratchnet."):
-            LAYERS[cls.__name__] = cls
+        self.n_inputs = None
+        self.rng = None
+        self.work = WorkBuffers()
 
     @property
     def built(self):
-        return self.input_dim is not None
+        return self.n_inputs is not None
 
     def build(self, input_dim, rng, dtype, next_layer=None):
         """Create the parameters for inputs of width ``input_dim``.
@@ -76,13 +90,43 @@ class Layer:
         int
             The output width.
         """
-        self.input_dim = int(input_dim)
+        self.n_inputs = int(input_dim)
         self.rng = rng
-        return self.output_dim(self.input_dim)
+        return self.output_dim(self.n_inputs)
 
     def output_dim(self, input_dim):
         """Output width for inputs of width ``input_dim`` (same by default)."""
         return input_dim
+
+    def parameter_shapes(self, input_dim):
+        """The shape of each parameter :meth:`build` would create, without creating them.
+
+        Model files are checked against these before any array is read. The
+        default builds a throw-away copy; layers with large parameters
+        override it (``Dense`` does).
+        """
+        if type(self).build is Layer.build:
+            return {}
+        return {name: value.shape for name, value in self._probe(input_dim).params.items()}
+
+    def state_shapes(self, input_dim):
+        """The shape of each :attr:`state` array :meth:`build` would create (see :meth:`parameter_shapes`)."""
+        if type(self).build is Layer.build:
+            return {}
+        return {name: value.shape for name, value in self._probe(input_dim).state.items()}
+
+    def _probe(self, input_dim):
+        probe = copy.deepcopy(self)
+        probe.build(input_dim, np.random.default_rng(0), np.float64)
+        return probe
+
+    def output_activation(self):
+        """The layer whose function produces this layer's output (itself by default).
+
+        A ``Dense`` with ``activation=`` answers with its activation: the task
+        heads use it to refuse a final softmax or sigmoid before a fused loss.
+        """
+        return self
 
     def forward(self, X, training=False):
         """Compute the output for a batch ``X`` of shape (n_samples, input_dim)."""
@@ -96,45 +140,13 @@ class Layer:
     def n_params(self):
         return sum(p.size for p in self.params.values())
 
-    def get_config(self):
-        """Constructor arguments, JSON-serializable; ``type(self)(**config)`` rebuilds it."""
-        return {}
-
-    @classmethod
-    def from_config(cls, config):
-        return cls(**config)
-
     def astype(self, dtype):
         """Cast the parameters to ``dtype`` (copies) and drop the work buffers."""
         self.params = {k: v.astype(dtype) for k, v in self.params.items()}
-        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
-        self._buffers = {}
-
-    def _buffer(self, key, shape, dtype):
-        """A reusable work array of ``shape``; reallocated only when the shape changes."""
-        buf = self._buffers.get(key)
-        if buf is None or buf.shape != shape or buf.dtype != dtype:
-            buf = np.empty(shape, dtype=dtype)
-            self._buffers[key] = buf
-        return buf
-
-    def __getstate__(self):
-        # Work buffers are scratch space: never worth copying or pickling.
-        state = self.__dict__.copy()
-        state["_buffers"] = {}
-        return state
-
-    def __repr__(self):
-        args = ", ".join(f"{k}={v!r}" for k, v in self.get_config().items())
-        return f"{type(self).__name__}({args})"
+        self.grads = {k: v.astype(dtype) for k, v in self.grads.items()}
+        self.work.clear()
 
 
 def get_layer_class(name):
     """Return the registered Layer subclass called ``name``."""
-    try:
-        return LAYERS[name]
-    except KeyError:
-        raise ValueError(
-            f"unknown layer type {name!r}; known: {sorted(k for k in LAYERS if '.' not in k)}. "
-            "A custom layer must be defined (imported) before a model using it is loaded."
-        ) from None
+    return LAYERS.lookup(name)

@@ -2,10 +2,10 @@
 
 import numpy as np
 
-from .._validation import check_option, check_scalar
-from ..initializers import INITIALIZERS, get_initializer
+from .._validation import check_scalar
+from ..initializers import Initializer, get_initializer
 from .activations import LeakyReLU, ReLU, get_activation
-from .base import Layer, get_layer_class
+from .base import Layer
 
 __all__ = ["Dense"]
 
@@ -22,11 +22,12 @@ class Dense(Layer):
     activation : str, Layer or None, default None
         Shorthand for an activation layer applied after the affine map
         (``"relu"``, ``"tanh"`` ... see ``scratchnet.ACTIVATIONS``).
-    init : {"auto", "he", "glorot", "normal"}, default "auto"
-        Weight initialization. ``"auto"`` picks He normal when a ReLU-like
-        activation follows (in this layer or as the next layer) and Glorot
-        uniform otherwise. ``"normal"`` is the tutorials' standard normal for
-        weights *and* biases; otherwise biases start at zero.
+    init : "auto", str or Initializer, default "auto"
+        Weight initialization: a name of ``scratchnet.INITIALIZERS`` (``"he"``,
+        ``"glorot"``, ``"normal"`` ...) or an instance. ``"auto"`` picks He normal
+        when a ReLU-like activation follows (in this layer or as the next layer)
+        and Glorot uniform otherwise. ``"normal"`` is the tutorials' standard
+        normal for weights *and* biases; otherwise biases start at zero.
     input_dim : int or None
         Input width :math:`n_{in}`; inferred on first use when None.
     use_bias : bool, default True
@@ -61,30 +62,43 @@ class Dense(Layer):
         super().__init__()
         self.units = check_scalar(units, "units", "Dense", kind=int, low=1)
         self.activation = None if activation is None else get_activation(activation)
-        self.init = check_option(init, "init", "Dense", ("auto",) + tuple(INITIALIZERS))
-        self.declared_input_dim = check_scalar(input_dim, "input_dim", "Dense", kind=int,
-                                               low=1, allow_none=True)
+        if not (isinstance(init, Initializer) or init == "auto"):
+            get_initializer(init)  # an unknown name fails here, not at the first fit
+        self.init = init
+        self.input_dim = check_scalar(input_dim, "input_dim", "Dense", kind=int, low=1,
+                                      allow_none=True)
         self.use_bias = bool(use_bias)
 
     def output_dim(self, input_dim):
         return self.units
 
+    def state_shapes(self, input_dim):
+        return {}
+
+    def parameter_shapes(self, input_dim):
+        shapes = {"W": (int(input_dim), self.units)}
+        if self.use_bias:
+            shapes["b"] = (self.units,)
+        return shapes
+
+    def output_activation(self):
+        return self if self.activation is None else self.activation
+
     def build(self, input_dim, rng, dtype, next_layer=None):
-        if self.declared_input_dim is not None and input_dim != self.declared_input_dim:
+        if self.input_dim is not None and input_dim != self.input_dim:
             raise ValueError(
                 f"Dense(units={self.units}) was declared with input_dim="
-                f"{self.declared_input_dim} but receives {input_dim} features."
+                f"{self.input_dim} but receives {input_dim} features."
             )
         super().build(input_dim, rng, dtype)
         init = self.init
         if init == "auto":
             follower = self.activation if self.activation is not None else next_layer
             init = "he" if isinstance(follower, _RELU_LIKE) else "glorot"
-        W = get_initializer(init)(rng, input_dim, self.units, dtype)
-        self.params = {"W": W}
+        initializer = get_initializer(init)
+        self.params = {"W": initializer(rng, input_dim, self.units, dtype)}
         if self.use_bias:
-            self.params["b"] = (rng.standard_normal(self.units).astype(dtype)
-                                if init == "normal" else np.zeros(self.units, dtype))
+            self.params["b"] = initializer.bias(rng, self.units, dtype)
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         if self.activation is not None:
             self.activation.build(self.units, rng, dtype)
@@ -92,7 +106,7 @@ class Dense(Layer):
 
     def forward(self, X, training=False):
         W = self.params["W"]
-        Z = self._buffer("Z", (X.shape[0], self.units), W.dtype)
+        Z = self.work.get("Z", (X.shape[0], self.units), W.dtype)
         np.matmul(X, W, out=Z)
         if self.use_bias:
             Z += self.params["b"]
@@ -107,43 +121,16 @@ class Dense(Layer):
         if self.use_bias:
             # sum over the batch as ones @ G: BLAS's threaded gemv beats
             # G.sum(axis=0) at every size measured (1.7x at 512 x 1024).
-            np.matmul(self._ones(len(G), G.dtype), G, out=self.grads["b"])
+            np.matmul(self.work.ones("ones", (len(G),), G.dtype), G, out=self.grads["b"])
         if not self.needs_input_grad:
             return None
-        dX = self._buffer("dX", self._X.shape, G.dtype)
+        dX = self.work.get("dX", self._X.shape, G.dtype)
         return np.matmul(G, self.params["W"].T, out=dX)
-
-    def _ones(self, n, dtype):
-        ones = self._buffers.get("ones")
-        if ones is None or ones.shape[0] != n or ones.dtype != dtype:
-            ones = self._buffers["ones"] = np.ones(n, dtype)
-        return ones
 
     def astype(self, dtype):
         super().astype(dtype)
         if self.activation is not None:
             self.activation.astype(dtype)
-
-    def get_config(self):
-        config = {"units": self.units}
-        if self.activation is not None:
-            config["activation"] = {"class": type(self.activation).__name__,
-                                    "config": self.activation.get_config()}
-        if self.init != "auto":
-            config["init"] = self.init
-        if self.declared_input_dim is not None:
-            config["input_dim"] = self.declared_input_dim
-        if not self.use_bias:
-            config["use_bias"] = False
-        return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        act = config.pop("activation", None)
-        if isinstance(act, dict):
-            act = get_layer_class(act["class"]).from_config(act["config"])
-        return cls(activation=act, **config)
 
     def __repr__(self):
         act = "" if self.activation is None else f", activation={self.activation!r}"

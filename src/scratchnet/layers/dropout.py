@@ -36,19 +36,16 @@ class Dropout(Layer):
         self._active = training and self.rate > 0
         if not self._active:
             return X
-        scale = self._buffer("scale", X.shape, X.dtype)
+        scale = self.work.get("scale", X.shape, X.dtype)
         self.rng.random(out=scale, dtype=scale.dtype)
         # scale = [u >= p] / (1 - p): the kept units, rescaled.
         np.greater_equal(scale, self.rate, out=scale)
         scale *= 1.0 / (1.0 - self.rate)
-        out = self._buffer("out", X.shape, X.dtype)
+        out = self.work.get("out", X.shape, X.dtype)
         return np.multiply(X, scale, out=out)
 
     def backward(self, dY):
         if not self._active:
             return dY
-        dX = self._buffer("dX", dY.shape, dY.dtype)
-        return np.multiply(dY, self._buffers["scale"], out=dX)
-
-    def get_config(self):
-        return {"rate": self.rate}
+        dX = self.work.get("dX", dY.shape, dY.dtype)
+        return np.multiply(dY, self.work["scale"], out=dX)

@@ -13,6 +13,19 @@ reproduction       :func:`run_reproduce` (``scratchnet reproduce``)
 None of these classes computes a forward pass, a gradient or an update
 itself (except :class:`Neuron`, a single dot product): each builds a
 :class:`scratchnet.Sequential` with the tutorial's settings and delegates.
+
+Two command-line jobs live here too, each in a module of its own that this
+package does not import:
+
+=================  =======================================================
+tutorial 000       ``scratchnet.tutorials.matmul``: the matrix-
+                   multiplication ladder, from Python loops to BLAS
+                   (``scratchnet bench matmul``), drawn by
+                   ``scratchnet.tutorials.matmul_plot``
+demo               ``scratchnet.tutorials.breast_cancer_demo``: a 30-16-1
+                   network on the bundled breast cancer data
+                   (``scratchnet train``)
+=================  =======================================================
 """
 
 from .moons import MoonsNet, repeated_accuracy, width_sweep

@@ -19,7 +19,7 @@ from ..sequential import Sequential
 __all__ = ["NeuralNet", "tutorial_initial_weights"]
 
 #: Hidden activations a NeuralNet accepts (the row-wise softmax makes no sense here).
-HIDDEN_ACTIVATIONS = tuple(name for name in ACTIVATIONS if name != "softmax")
+HIDDEN_ACTIVATIONS = tuple(name for name in ACTIVATIONS.names() if name != "softmax")
 
 
 def tutorial_initial_weights(layers, seed=1):

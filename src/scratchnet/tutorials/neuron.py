@@ -7,11 +7,10 @@ pass, the backward pass and the update are the core's ``Dense``, ``MSE`` and
 ``SGD``.
 """
 
-import math
-
 import numpy as np
 
 from .._validation import check_scalar
+from ..ops import sigmoid
 from ..callbacks import Callback
 from ..layers import Dense
 from ..losses import MSE
@@ -54,12 +53,7 @@ class Neuron:
         if x.shape != self.weights.shape:
             raise ValueError(f"Neuron has {self.weights.size} weights but got inputs of "
                              f"shape {x.shape}")
-        total = float(np.dot(self.weights, x)) + self.bias
-        # 1 / (1 + e^-t), written so that neither branch can overflow.
-        if total >= 0:
-            return 1.0 / (1.0 + math.exp(-total))
-        e = math.exp(total)
-        return e / (1.0 + e)
+        return float(sigmoid(np.dot(self.weights, x) + self.bias))
 
     def __repr__(self):
         return f"Neuron(weights={self.weights.tolist()}, bias={self.bias})"

@@ -23,13 +23,12 @@ blas       1                                            a tuned BLAS ``gemm``
 ========== ============================================ ======================
 
 :data:`METHODS` lists them in that order; :func:`time_methods` times them and
-:func:`run_matmul_bench` (the ``scratchnet bench matmul`` command) prints the
-table and draws the chart.
+:func:`scratchnet.tutorials.matmul_bench.run_matmul_bench` (the ``scratchnet bench matmul`` command) prints the
+table and draws the chart (:func:`scratchnet.tutorials.matmul_plot.plot_matmul_ladder`).
 """
 
 import dataclasses
 import statistics
-import sys
 import time
 from types import MappingProxyType
 
@@ -46,8 +45,10 @@ __all__ = [
     "matmul_einsum",
     "matmul_blas",
     "time_methods",
+    "format_seconds",
+    "format_speedup",
+    "format_shape",
     "format_table",
-    "run_matmul_bench",
 ]
 
 
@@ -321,8 +322,7 @@ class MatmulTiming:
     @property
     def shape_label(self):
         """The product written out, e.g. ``'5x784 @ 784x10'``."""
-        m, k, n = self.shape
-        return f"{m}x{k} @ {k}x{n}"
+        return format_shape(self.shape)
 
     def as_dict(self):
         """A plain dict of the fields (JSON-serializable)."""
@@ -499,8 +499,14 @@ def _count(x):
     return f"{x:g}"
 
 
-def _seconds(t):
-    """Format a duration with a unit: ``0.00321 -> '3.21 ms'``."""
+def format_seconds(t):
+    """A duration with a unit, three significant digits; ``'-'`` for None (not run).
+
+    Examples
+    --------
+    >>> format_seconds(0.00321), format_seconds(2.5e-8), format_seconds(None)
+    ('3.21 ms', '25 ns', '-')
+    """
     if t is None:
         return "-"
     for scale, unit in ((1.0, "s"), (1e-3, "ms"), (1e-6, "µs")):
@@ -509,10 +515,23 @@ def _seconds(t):
     return f"{t * 1e9:.3g} ns"
 
 
-def _speedup(s):
+def format_speedup(s):
+    """A speed-up factor: one decimal below 10, whole above; ``'-'`` for None (not run).
+
+    Examples
+    --------
+    >>> format_speedup(3.14159), format_speedup(12345.6), format_speedup(None)
+    ('3.1x', '12,346x', '-')
+    """
     if s is None:
         return "-"
     return f"{s:.1f}x" if s < 10 else f"{s:,.0f}x"
+
+
+def format_shape(shape):
+    """The product ``(m, k) @ (k, n)`` written out: ``(5, 784, 10) -> '5x784 @ 784x10'``."""
+    m, k, n = shape
+    return f"{m}x{k} @ {k}x{n}"
 
 
 def format_table(records):
@@ -533,57 +552,6 @@ def format_table(records):
         if r.skipped:
             lines.append(f"{r.method:<10} {r.shape_label:<22} {r.note}")
             continue
-        lines.append(f"{r.method:<10} {r.shape_label:<22} {_seconds(r.best):>10} "
-                     f"{_seconds(r.median):>10} {_speedup(r.speedup):>9}  {r.baseline}")
+        lines.append(f"{r.method:<10} {r.shape_label:<22} {format_seconds(r.best):>10} "
+                     f"{format_seconds(r.median):>10} {format_speedup(r.speedup):>9}  {r.baseline}")
     return "\n".join(lines)
-
-
-def run_matmul_bench(plot_path="matmul_ladder.png", repeats=5, *, shapes=None,
-                     seed=0, skip_slow_above=SKIP_SLOW_ABOVE, file=None):
-    """Time the ladder, print the table and save the bar chart.
-
-    This is ``scratchnet bench matmul --plot PATH --repeats N``.
-
-    Parameters
-    ----------
-    plot_path : str or path-like or None, default "matmul_ladder.png"
-        Where to save the log-scale bar chart; ``None`` or ``""`` for no chart.
-    repeats : int, default 5
-        Timed repeats per method and shape.
-    shapes : sequence of (m, k, n), optional
-        Default :data:`DEFAULT_SHAPES`; about 5 s in all on a 2-core machine.
-    seed : int or numpy.random.Generator, default 0
-    skip_slow_above : mapping or int or None
-        See :func:`time_methods`.
-    file : file-like, default sys.stdout
-        Where the table goes.
-
-    Returns
-    -------
-    int
-        Exit status: 0. Without matplotlib the table is still printed, with a
-        note on how to get the chart.
-    """
-    out = sys.stdout if file is None else file
-    records = time_methods(shapes, repeats=repeats, seed=seed,
-                           skip_slow_above=skip_slow_above)
-    print(f"Matrix multiplication ladder (tutorial 000): float32 operands, seconds "
-          f"per call, best and median of {repeats} repeat(s); NumPy {np.__version__}",
-          file=out)
-    print(file=out)
-    print(format_table(records), file=out)
-    print(file=out)
-    print("speed-up = best time of the baseline (column 'vs') / best time of the method.\n"
-          "The baseline is loops, or, where loops was skipped as too slow, the slowest\n"
-          "method that ran on that shape.", file=out)
-    if plot_path:
-        from .plotting import plot_matmul_ladder, save_figure
-
-        try:
-            ax = plot_matmul_ladder(records)
-        except ImportError:
-            print("(no chart: it needs matplotlib: pip install 'scratchnet[plot]')", file=out)
-            return 0
-        saved = save_figure(ax, plot_path)
-        print(f"chart saved to {saved}", file=out)
-    return 0

@@ -1,18 +1,18 @@
-"""The main job: ``scratchnet train`` on the bundled breast cancer data."""
+"""The breast cancer demo behind ``scratchnet train``, on the bundled UCI data."""
 
 import time
 
-from .callbacks import EarlyStopping
-from .datasets import load_breast_cancer
-from .layers import Dense, Dropout
-from .optimizers import Adam
-from .preprocessing import StandardScaler, train_test_split
-from .sequential import Sequential
+from ..callbacks import EarlyStopping
+from ..datasets import load_breast_cancer
+from ..layers import Dense, Dropout
+from ..optimizers import Adam
+from ..preprocessing import StandardScaler, train_test_split
+from ..sequential import Sequential
 
-__all__ = ["run_main_job"]
+__all__ = ["run_demo"]
 
 
-def run_main_job(epochs=100, seed=0, verbose=1, print_fn=print):
+def run_demo(epochs=100, seed=0, verbose=1, print_fn=print):
     """Train a 30-16-1 network on UCI breast cancer (569 x 30, labels 'M'/'B').
 
     80/20 stratified split, standardized with statistics of the training part,
@@ -41,7 +41,7 @@ def run_main_job(epochs=100, seed=0, verbose=1, print_fn=print):
     result = {
         "train_accuracy": model.evaluate(X_train, y_train)["accuracy"],
         "test_accuracy": model.evaluate(X_test, y_test)["accuracy"],
-        "epochs": len(history["loss"]),
+        "epochs": history.epochs,
         "seconds": seconds,
     }
     print_fn(f"Trained {result['epochs']} epochs in {seconds:.2f} s")
