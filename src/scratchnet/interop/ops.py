@@ -60,8 +60,8 @@ class Op:
 
 
 def model_task(model):
-    """``"multiclass"``, ``"binary"`` or ``"regression"``: what the model's loss trains it for."""
-    return model.loss.task
+    """``"multiclass"``, ``"binary"`` or ``"regression"``: the name of the model's task head."""
+    return model.task.name
 
 
 def network_ops(model, target):
