@@ -203,6 +203,34 @@ def test_torch_round_trip_every_module(heart):
     assert (again.predict(X) == model.predict(X)).all()
 
 
+def test_torch_export_of_smooth_activations_and_batchnorm(heart):
+    torch = pytest.importorskip("torch")
+    X, _ = heart
+    model = sn.Sequential([sn.Dense(8), sn.BatchNorm(momentum=0.3), sn.GELU(approximate="tanh"),
+                           sn.Dense(7), sn.SiLU(), sn.Dense(6), sn.ELU(alpha=0.5),
+                           sn.Dense(5), sn.Softplus(beta=2.0, threshold=1.0), sn.Dense(3),
+                           sn.GELU(), sn.Dense(3)], dtype="float64", seed=0)
+    model.fit(X, three_classes(X), epochs=3)
+    net = interop.to_torch(model)
+    assert net[1].momentum == 0.3 and net[2].approximate == "tanh" and net[6].alpha == 0.5
+    assert (net[8].beta, net[8].threshold) == (2.0, 1.0)
+    assert not np.allclose(net[1].running_mean.numpy(), 0)  # the statistics came over
+    with torch.no_grad():
+        out = torch.softmax(net(torch.from_numpy(X)), dim=1).numpy()
+    np.testing.assert_allclose(out, model.predict_proba(X), atol=TOL, rtol=0)
+    # The activations come back (BatchNorm1d is export only, and says so).
+    with pytest.raises(ValueError, match="BatchNorm1d, which has no scratchnet equivalent"):
+        interop.from_torch_state_dict(net.state_dict(), net)
+    smooth = torch.nn.Sequential(*[m for m in net if type(m).__name__ != "BatchNorm1d"])
+    again = interop.from_torch_state_dict(smooth.state_dict(), smooth)
+    assert [type(l).__name__ for l in again.layers if not isinstance(l, sn.Dense)] == [
+        "GELU", "SiLU", "ELU", "Softplus", "GELU"]
+    assert again.layers[1].approximate == "tanh" and again.layers[5].alpha == 0.5
+    with torch.no_grad():
+        expected = torch.softmax(smooth(torch.from_numpy(X)), dim=1).numpy()
+    np.testing.assert_allclose(again.predict_proba(X), expected, atol=TOL, rtol=0)
+
+
 def test_torch_network_trained_in_torch_comes_over(heart):
     torch = pytest.importorskip("torch")
     X, y = heart

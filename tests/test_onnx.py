@@ -37,6 +37,12 @@ EVERY_LAYER = {
     "dropout": lambda: [sn.Dense(8, activation="relu"), sn.Dropout(0.4), sn.Dense(3)],
     "no_bias": lambda: [sn.Dense(8, activation="tanh", use_bias=False),
                         sn.Dense(3, use_bias=False)],
+    "gelu": lambda: [sn.Dense(8), sn.GELU(), sn.Dense(3)],
+    "gelu_tanh": lambda: [sn.Dense(8), sn.GELU(approximate="tanh"), sn.Dense(3)],
+    "silu": lambda: [sn.Dense(8), sn.SiLU(), sn.Dense(3)],
+    "elu": lambda: [sn.Dense(8), sn.ELU(alpha=0.7), sn.Dense(3)],
+    "softplus": lambda: [sn.Dense(8), sn.Softplus(beta=2.0, threshold=1.0), sn.Dense(3)],
+    "batchnorm": lambda: [sn.Dense(8), sn.BatchNorm(momentum=0.3), sn.ReLU(), sn.Dense(3)],
     "deep": lambda: [sn.Dense(8, activation="relu"), sn.Dense(6, activation="tanh"),
                      sn.Dense(4, activation="leaky_relu"), sn.Dense(3)],
 }

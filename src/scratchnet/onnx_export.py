@@ -5,8 +5,12 @@ The graph, for a model of Dense layers and activations:
 * input ``"input"``: shape ``[N, n_features]``, ``N`` dynamic, in the model's
   float type (float32 -> ``FLOAT``, float64 -> ``DOUBLE``);
 * one ``Gemm`` per Dense layer (``MatMul`` when it has no bias), then
-  ``Relu``, ``LeakyRelu``, ``Sigmoid``, ``Tanh``, ``Softmax`` (axis 1) or
-  nothing (Identity); Dropout is the identity at inference and is left out;
+  ``Relu``, ``LeakyRelu``, ``Sigmoid``, ``Tanh``, ``Softmax`` (axis 1), or
+  a few elementary nodes for GELU (``Erf``, or ``Tanh`` for its tanh
+  approximation; in a float64 graph the ``Erf`` runs in float32, since
+  onnxruntime has none for doubles), SiLU, ELU, Softplus (stable, linear past
+  its threshold) and BatchNorm (its inference form, folded into ``Mul`` and
+  ``Add``); Identity and Dropout (the identity at inference) are left out;
 * outputs, by task:
 
   ============== ===================================================================
@@ -39,10 +43,10 @@ __all__ = ["export_onnx", "OPSET"]
 #: older runtimes read it too.
 OPSET = 17
 
-#: Operation kind -> (ONNX operator, attributes from the Op).
+#: Operation kind -> (ONNX operator, attributes from the Op), for one-node operations.
 _ACTIVATIONS = {
     "relu": ("Relu", lambda op: {}),
-    "leaky_relu": ("LeakyRelu", lambda op: {"alpha": op.negative_slope}),
+    "leaky_relu": ("LeakyRelu", lambda op: {"alpha": op.attrs["negative_slope"]}),
     "sigmoid": ("Sigmoid", lambda op: {}),
     "tanh": ("Tanh", lambda op: {}),
     "softmax": ("Softmax", lambda op: {"axis": 1}),
@@ -66,7 +70,8 @@ def export_onnx(model, path, opset=OPSET, graph_name="scratchnet"):
     ----------
     model : Sequential
         A built model (fitted, for a classifier) whose layers are Dense,
-        ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Identity or Dropout.
+        ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, Identity, Dropout, GELU,
+        SiLU, ELU, Softplus or BatchNorm.
     path : str or path-like
         Output file, written atomically (a temporary file renamed over it).
     opset : int, default 17
@@ -135,6 +140,8 @@ def _build_graph(onnx, model, graph_name):
     def fresh(stem):
         return f"{stem}_{len(nodes)}"
 
+    builder = _Builder(onnx, nodes, initializers, model.dtype)
+
     for op in ops:
         if op.kind in _SKIPPED:
             continue
@@ -150,9 +157,11 @@ def _build_graph(onnx, model, graph_name):
                                                                  b_name))
                 nodes.append(helper.make_node("Gemm", [current, w_name, b_name], [out]))
             width = op.W.shape[1]
-        else:
+        elif op.kind in _ACTIVATIONS:
             name, attrs = _ACTIVATIONS[op.kind]
             nodes.append(helper.make_node(name, [current], [out], **attrs(op)))
+        else:
+            _COMPOSITE[op.kind](builder, op, current, out)
         current = out
 
     task = model_task(model)
@@ -176,6 +185,81 @@ def _build_graph(onnx, model, graph_name):
                    helper.make_tensor_value_info("logits", elem, ["N", width])]
     inputs = [helper.make_tensor_value_info("input", elem, ["N", model.input_dim])]
     return helper.make_graph(nodes, graph_name, inputs, outputs, initializer=initializers)
+
+
+class _Builder:
+    """Appends nodes and constants for the operations that take several ONNX nodes."""
+
+    def __init__(self, onnx, nodes, initializers, dtype):
+        self.onnx, self.nodes, self.initializers, self.dtype = onnx, nodes, initializers, dtype
+
+    def const(self, value, stem):
+        name = f"{stem}_c{len(self.initializers)}"
+        self.initializers.append(self.onnx.numpy_helper.from_array(
+            np.asarray(value, dtype=self.dtype), name))
+        return name
+
+    def node(self, op_type, inputs, output=None, **attrs):
+        output = output or f"{op_type.lower()}_t{len(self.nodes)}"
+        self.nodes.append(self.onnx.helper.make_node(op_type, inputs, [output], **attrs))
+        return output
+
+
+def _gelu(b, op, x, out):
+    if op.attrs["approximate"] == "none":
+        # x * Phi(x) = 0.5 x (1 + erf(x / sqrt 2)); the Gelu operator needs opset 20.
+        scaled = b.node("Mul", [x, b.const(np.sqrt(0.5), "rsqrt2")])
+        if b.dtype == np.float64:
+            # onnxruntime has no double Erf: this one runs in float32 (error ~1e-7).
+            TensorProto = b.onnx.TensorProto
+            erf = b.node("Erf", [b.node("Cast", [scaled], to=TensorProto.FLOAT)])
+            cdf = b.node("Cast", [erf], to=TensorProto.DOUBLE)
+        else:
+            cdf = b.node("Erf", [scaled])
+    else:
+        # 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))
+        cube = b.node("Mul", [x, b.node("Mul", [x, x])])
+        inner = b.node("Add", [x, b.node("Mul", [cube, b.const(0.044715, "k")])])
+        cdf = b.node("Tanh", [b.node("Mul", [inner, b.const(np.sqrt(2 / np.pi), "s2pi")])])
+    half_x = b.node("Mul", [x, b.const(0.5, "half")])
+    b.node("Mul", [half_x, b.node("Add", [cdf, b.const(1.0, "one")])], out)
+
+
+def _silu(b, op, x, out):
+    b.node("Mul", [x, b.node("Sigmoid", [x])], out)
+
+
+def _elu(b, op, x, out):
+    # x where x > 0, else alpha (e^x - 1). Written out: onnxruntime's Elu is float32 only.
+    negative = b.node("Mul", [b.node("Sub", [b.node("Exp", [x]), b.const(1.0, "one")]),
+                              b.const(op.attrs["alpha"], "alpha")])
+    b.node("Where", [b.node("Greater", [x, b.const(0.0, "zero")]), x, negative], out)
+
+
+def _softplus(b, op, x, out):
+    # log(1 + e^z) / beta with z = beta x, as max(z, 0) + log(1 + e^-|z|) (no overflow;
+    # onnxruntime's Softplus is float32 only), and x itself where z > threshold.
+    beta, threshold = op.attrs["beta"], op.attrs["threshold"]
+    scaled = b.node("Mul", [x, b.const(beta, "beta")])
+    tail = b.node("Exp", [b.node("Neg", [b.node("Abs", [scaled])])])
+    log_term = b.node("Log", [b.node("Add", [tail, b.const(1.0, "one")])])
+    smooth = b.node("Mul", [b.node("Add", [b.node("Relu", [scaled]), log_term]),
+                            b.const(1.0 / beta, "rbeta")])
+    linear = b.node("Greater", [scaled, b.const(threshold, "threshold")])
+    b.node("Where", [linear, x, smooth], out)
+
+
+def _batchnorm(b, op, x, out):
+    # Inference: gamma (x - mean) / sqrt(var + eps) + beta, folded into x * scale + shift.
+    a = op.attrs
+    scale = a["gamma"].astype(np.float64) / np.sqrt(a["var"].astype(np.float64) + a["eps"])
+    shift = a["beta"] - a["mean"] * scale
+    b.node("Add", [b.node("Mul", [x, b.const(scale, "bn_scale")]), b.const(shift, "bn_shift")],
+           out)
+
+
+_COMPOSITE = {"gelu": _gelu, "silu": _silu, "elu": _elu, "softplus": _softplus,
+              "batchnorm": _batchnorm}
 
 
 def _write_atomically(data, path):

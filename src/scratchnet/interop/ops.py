@@ -9,24 +9,36 @@ has no standard equivalent. The importers' one shared step, giving a new
 classifier its labels, is here too (:func:`adopt_classes`).
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..layers import Dense, Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from ..layers import (ELU, GELU, BatchNorm, Dense, Dropout, Identity, LeakyReLU, ReLU, SiLU,
+                      Sigmoid, Softmax, Softplus, Tanh)
 
 __all__ = ["Op", "network_ops", "model_task", "adopt_classes", "EXPORTABLE"]
 
-#: Exact layer class -> operation kind. Exact classes only: a user's subclass
-#: of ReLU may compute something else, so it is refused like any unknown layer.
+#: Exact layer class -> (operation kind, its attributes from the layer). Exact
+#: classes only: a user's subclass of ReLU may compute something else, so it
+#: is refused like any unknown layer.
 EXPORTABLE = {
-    ReLU: "relu",
-    LeakyReLU: "leaky_relu",
-    Sigmoid: "sigmoid",
-    Tanh: "tanh",
-    Softmax: "softmax",
-    Identity: "identity",
-    Dropout: "dropout",
+    ReLU: ("relu", lambda layer: {}),
+    LeakyReLU: ("leaky_relu", lambda layer: {"negative_slope": float(layer.negative_slope)}),
+    Sigmoid: ("sigmoid", lambda layer: {}),
+    Tanh: ("tanh", lambda layer: {}),
+    Softmax: ("softmax", lambda layer: {}),
+    Identity: ("identity", lambda layer: {}),
+    Dropout: ("dropout", lambda layer: {"rate": float(layer.rate)}),
+    GELU: ("gelu", lambda layer: {"approximate": layer.approximate}),
+    SiLU: ("silu", lambda layer: {}),
+    ELU: ("elu", lambda layer: {"alpha": float(layer.alpha)}),
+    Softplus: ("softplus", lambda layer: {"beta": float(layer.beta),
+                                          "threshold": float(layer.threshold)}),
+    # Inference form: the running statistics, the learned scale and shift.
+    BatchNorm: ("batchnorm", lambda layer: {
+        "mean": layer.state["running_mean"].copy(), "var": layer.state["running_var"].copy(),
+        "gamma": layer.params["gamma"].copy(), "beta": layer.params["beta"].copy(),
+        "eps": float(layer.eps), "momentum": float(layer.momentum)}),
 }
 
 
@@ -37,26 +49,30 @@ class Op:
     Attributes
     ----------
     kind : str
-        ``"dense"``, ``"relu"``, ``"leaky_relu"``, ``"sigmoid"``, ``"tanh"``,
-        ``"softmax"``, ``"identity"`` or ``"dropout"``.
+        ``"dense"`` or the kind of an activation or normalization layer
+        (``"relu"``, ``"leaky_relu"``, ``"sigmoid"``, ``"tanh"``, ``"softmax"``,
+        ``"identity"``, ``"dropout"``, ``"gelu"``, ``"silu"``, ``"elu"``,
+        ``"softplus"``, ``"batchnorm"``).
+    layer : int
+        Index in ``model.layers`` of the layer this operation comes from.
     W : ndarray of shape (n_in, n_out) or None
         Weights of a ``"dense"`` operation: :math:`Y = X W + b`.
     b : ndarray of shape (n_out,) or None
         Its bias; None for ``Dense(use_bias=False)``.
-    negative_slope : float or None
-        The slope of ``"leaky_relu"``.
-    rate : float or None
-        The drop probability of ``"dropout"`` (the identity at inference).
-    layer : int
-        Index in ``model.layers`` of the layer this operation comes from.
+    attrs : dict
+        The layer's settings: ``negative_slope`` (leaky_relu), ``rate``
+        (dropout, the identity at inference), ``approximate`` (gelu),
+        ``alpha`` (elu), ``beta`` and ``threshold`` (softplus); for batchnorm
+        the running ``mean`` and ``var``, ``gamma``, ``beta``, ``eps`` and
+        ``momentum``, so that inference computes
+        :math:`\\gamma (X - \\mu) / \\sqrt{\\sigma^2 + \\epsilon} + \\beta`.
     """
 
     kind: str
     layer: int
     W: np.ndarray = None
     b: np.ndarray = None
-    negative_slope: float = None
-    rate: float = None
+    attrs: dict = field(default_factory=dict)
 
 
 def model_task(model):
@@ -101,19 +117,16 @@ def network_ops(model, target):
 
 
 def _activation_op(layer, index, target, owner):
-    kind = EXPORTABLE.get(type(layer))
-    if kind is None:
+    entry = EXPORTABLE.get(type(layer))
+    if entry is None:
         where = (f"layer {index} ({type(owner).__name__})" if owner is layer else
                  f"the activation {type(layer).__name__} of layer {index} "
                  f"({type(owner).__name__})")
         supported = ", ".join(["Dense"] + [cls.__name__ for cls in EXPORTABLE])
         raise ValueError(f"{where} cannot be exported to {target}: it has no standard "
                          f"equivalent. Supported layers: {supported}.")
-    if kind == "leaky_relu":
-        return Op(kind, index, negative_slope=float(layer.negative_slope))
-    if kind == "dropout":
-        return Op(kind, index, rate=float(layer.rate))
-    return Op(kind, index)
+    kind, attrs = entry
+    return Op(kind, index, attrs=attrs(layer))
 
 
 def adopt_classes(model, classes, n_features):

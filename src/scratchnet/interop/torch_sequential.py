@@ -12,6 +12,12 @@ The correspondence, module by module (scratchnet layer -> ``torch.nn`` module):
 ``Softmax()``                 ``Softmax(dim=1)``
 ``Identity()``                ``Identity()``
 ``Dropout(rate)``             ``Dropout(p=rate)``
+``GELU(approximate)``         ``GELU(approximate=...)``
+``SiLU()`` (``Swish``)        ``SiLU()``
+``ELU(alpha)``                ``ELU(alpha=alpha)``
+``Softplus(beta, threshold)`` ``Softplus(beta=beta, threshold=threshold)``
+``BatchNorm(momentum, eps)``  ``BatchNorm1d(d, eps=eps, momentum=momentum)``
+                              (export only: weight, bias, running statistics)
 ============================  ===============================================
 
 A state-dict key is ``"<position>.weight"`` / ``"<position>.bias"``, the
@@ -25,16 +31,35 @@ way. torch is imported only by :func:`to_torch` and by
 import numpy as np
 
 from .._validation import check_option
-from ..layers import Dense, Dropout, Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Tanh
+from ..layers import (ELU, GELU, Dense, Dropout, Identity, LeakyReLU, ReLU, SiLU, Sigmoid,
+                      Softmax, Softplus, Tanh)
 from .ops import adopt_classes, network_ops
 
 __all__ = ["torch_modules", "to_torch_state_dict", "to_torch", "from_torch_state_dict"]
 
-#: torch.nn module class name -> operation kind.
-_MODULE_KIND = {"Linear": "dense", "ReLU": "relu", "LeakyReLU": "leaky_relu",
-                "Sigmoid": "sigmoid", "Tanh": "tanh", "Softmax": "softmax",
-                "Identity": "identity", "Dropout": "dropout"}
-_KIND_MODULE = {kind: name for name, kind in _MODULE_KIND.items()}
+#: Operation kind -> (torch.nn module class name, its keyword arguments from the Op).
+_TO_MODULE = {
+    "dense": ("Linear", lambda op: {"in_features": op.W.shape[0],
+                                    "out_features": op.W.shape[1], "bias": op.b is not None}),
+    "relu": ("ReLU", lambda op: {}),
+    "leaky_relu": ("LeakyReLU", lambda op: {"negative_slope": op.attrs["negative_slope"]}),
+    "sigmoid": ("Sigmoid", lambda op: {}),
+    "tanh": ("Tanh", lambda op: {}),
+    "softmax": ("Softmax", lambda op: {"dim": 1}),
+    "identity": ("Identity", lambda op: {}),
+    "dropout": ("Dropout", lambda op: {"p": op.attrs["rate"]}),
+    "gelu": ("GELU", lambda op: {"approximate": op.attrs["approximate"]}),
+    "silu": ("SiLU", lambda op: {}),
+    "elu": ("ELU", lambda op: {"alpha": op.attrs["alpha"]}),
+    "softplus": ("Softplus", lambda op: {"beta": op.attrs["beta"],
+                                         "threshold": op.attrs["threshold"]}),
+    "batchnorm": ("BatchNorm1d", lambda op: {"num_features": len(op.attrs["gamma"]),
+                                             "eps": op.attrs["eps"],
+                                             "momentum": op.attrs["momentum"]}),
+}
+#: torch.nn module class name -> operation kind, for the modules that can be read
+#: back (BatchNorm1d is exported only).
+_MODULE_KIND = {name: kind for kind, (name, _) in _TO_MODULE.items() if kind != "batchnorm"}
 _LOSSES = ("cross_entropy", "binary_cross_entropy", "mse")
 #: A final module that the loss applies itself (as its link), so scratchnet
 #: leaves it out: its predict_proba then equals the PyTorch network's output.
@@ -59,21 +84,8 @@ def torch_modules(model):
     [('Linear', {'in_features': 5, 'out_features': 4, 'bias': True}), ('ReLU', {}), \
 ('Dropout', {'p': 0.2}), ('Linear', {'in_features': 4, 'out_features': 3, 'bias': True})]
     """
-    modules = []
-    for op in network_ops(model, "PyTorch"):
-        if op.kind == "dense":
-            kwargs = {"in_features": op.W.shape[0], "out_features": op.W.shape[1],
-                      "bias": op.b is not None}
-        elif op.kind == "leaky_relu":
-            kwargs = {"negative_slope": op.negative_slope}
-        elif op.kind == "dropout":
-            kwargs = {"p": op.rate}
-        elif op.kind == "softmax":
-            kwargs = {"dim": 1}
-        else:
-            kwargs = {}
-        modules.append((_KIND_MODULE[op.kind], kwargs))
-    return modules
+    return [(_TO_MODULE[op.kind][0], _TO_MODULE[op.kind][1](op))
+            for op in network_ops(model, "PyTorch")]
 
 
 def to_torch_state_dict(model, as_tensors=False):
@@ -100,6 +112,14 @@ def to_torch_state_dict(model, as_tensors=False):
             state[f"{position}.weight"] = np.ascontiguousarray(op.W.T)
             if op.b is not None:
                 state[f"{position}.bias"] = op.b
+        elif op.kind == "batchnorm":
+            a = op.attrs
+            state.update({f"{position}.weight": a["gamma"], f"{position}.bias": a["beta"],
+                          f"{position}.running_mean": a["mean"],
+                          f"{position}.running_var": a["var"],
+                          # PyTorch counts batches only when momentum is None (a
+                          # cumulative average); with a momentum it is unused.
+                          f"{position}.num_batches_tracked": np.array(0, np.int64)})
     if as_tensors:
         torch = _import_torch()
         state = {k: torch.from_numpy(v) for k, v in state.items()}
@@ -121,6 +141,12 @@ def to_torch(model):
     return net.eval()
 
 
+#: Operation kind -> scratchnet argument name -> the torch module's attribute.
+_MODULE_ARGS = {"leaky_relu": {"negative_slope": "negative_slope"}, "dropout": {"rate": "p"},
+                "gelu": {"approximate": "approximate"}, "elu": {"alpha": "alpha"},
+                "softplus": {"beta": "beta", "threshold": "threshold"}}
+
+
 def _describe(layer, index):
     """(kind, argument) of one entry of ``layers``: a torch module or its class name."""
     name = layer if isinstance(layer, str) else type(layer).__name__
@@ -130,15 +156,11 @@ def _describe(layer, index):
                          f"expected one of {', '.join(_MODULE_KIND)}")
     kind = _MODULE_KIND[key]
     if isinstance(layer, str):
-        return kind, None
-    if kind == "leaky_relu":
-        return kind, float(layer.negative_slope)
-    if kind == "dropout":
-        return kind, float(layer.p)
+        return kind, {}
     if kind == "softmax" and layer.dim not in (1, -1):
         raise ValueError(f"layers[{index}] is Softmax(dim={layer.dim}); only the softmax over "
                          "the features (dim=1 or -1) has a scratchnet equivalent")
-    return kind, None
+    return kind, {name: getattr(layer, attr) for name, attr in _MODULE_ARGS.get(kind, {}).items()}
 
 
 def _as_array(value, key):
@@ -162,8 +184,9 @@ def from_torch_state_dict(state_dict, layers, loss="cross_entropy", classes=None
     layers : sequence of torch.nn.Module or str
         The network's modules in order (the ``nn.Sequential`` itself works),
         or their class names: ``Linear``, ``ReLU``, ``LeakyReLU``, ``Sigmoid``,
-        ``Tanh``, ``Softmax``, ``Identity``, ``Dropout``. Given as names,
-        ``LeakyReLU`` takes PyTorch's default slope 0.01 and ``Dropout`` 0.5.
+        ``Tanh``, ``Softmax``, ``Identity``, ``Dropout``, ``GELU``, ``SiLU``,
+        ``ELU``, ``Softplus``. Given as names, they take PyTorch's defaults
+        (``LeakyReLU`` slope 0.01, ``Dropout`` 0.5, ...).
     loss : {"cross_entropy", "binary_cross_entropy", "mse"}, default "cross_entropy"
         The task. A final ``Softmax`` (cross-entropy) or ``Sigmoid`` (binary)
         module is left out, because scratchnet's loss applies it:
@@ -196,9 +219,9 @@ def from_torch_state_dict(state_dict, layers, loss="cross_entropy", classes=None
     if described and described[-1][0] == _FOLDED_LINK.get(loss):
         described = described[:-1]
     weights, scratch_layers, n_in = [], [], None
-    for position, (kind, arg) in enumerate(described):
+    for position, (kind, args) in enumerate(described):
         if kind != "dense":
-            scratch_layers.append(_scratch_activation(kind, arg))
+            scratch_layers.append(_scratch_activation(kind, args))
             continue
         key = f"{prefix}{position}.weight"
         if key not in state_dict:
@@ -233,10 +256,11 @@ def from_torch_state_dict(state_dict, layers, loss="cross_entropy", classes=None
     return model
 
 
-def _scratch_activation(kind, arg):
-    if kind == "leaky_relu":
-        return LeakyReLU(0.01 if arg is None else arg)
-    if kind == "dropout":
-        return Dropout(0.5 if arg is None else arg)
-    return {"relu": ReLU, "sigmoid": Sigmoid, "tanh": Tanh, "softmax": Softmax,
-            "identity": Identity}[kind]()
+def _scratch_activation(kind, args):
+    """The scratchnet layer for a module kind; missing arguments take PyTorch's defaults."""
+    cls = {"relu": ReLU, "leaky_relu": LeakyReLU, "sigmoid": Sigmoid, "tanh": Tanh,
+           "softmax": Softmax, "identity": Identity, "dropout": Dropout, "gelu": GELU,
+           "silu": SiLU, "elu": ELU, "softplus": Softplus}[kind]
+    if kind == "dropout" and "rate" not in args:
+        args = {"rate": 0.5}
+    return cls(**{k: float(v) if isinstance(v, (int, float)) else v for k, v in args.items()})
