@@ -24,13 +24,14 @@ from .parameters import ParameterStore
 from .schedules import SCHEDULES, CosineDecay, ExponentialDecay, Schedule, StepDecay
 from .sequential import Sequential
 from .ensemble import Ensemble
+from .onnx_export import export_onnx
 from .tasks import BinaryTask, MulticlassTask, RegressionTask, Task
 from .training import TrainingLoop
 # Light modules (NumPy and the stdlib only), reachable as attributes.
 from . import datasets, export_numpy, inference, lr_finder, model_copy, preprocessing  # noqa: E402
 
 __all__ = [
-    "__version__", "Sequential", "Ensemble", "load", "datasets", "preprocessing",
+    "__version__", "Sequential", "Ensemble", "load", "export_onnx", "datasets", "preprocessing",
     "Layer", "Activation", "Dense", "ReLU", "LeakyReLU", "Sigmoid", "Tanh", "Softmax",
     "Identity", "Dropout",
     "GELU", "SiLU", "Swish", "ELU", "Softplus", "BatchNorm",

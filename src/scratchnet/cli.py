@@ -85,6 +85,24 @@ def _sweep(args):
                          scheduler=args.scheduler, out_dir=args.out, seed=args.seed)
 
 
+def _compare(args):
+    from .compare import run_compare
+
+    hidden = None if args.hidden is None else _widths(args.hidden)
+    libraries = None if args.libraries is None else args.libraries.split(",")
+    return run_compare(args.dataset, libraries=libraries, seeds=args.seeds, epochs=args.epochs,
+                       batch_size=args.batch_size, lr=args.lr, hidden=hidden, limit=args.limit,
+                       quick=args.quick, json_path=args.json, plot_path=args.plot)
+
+
+def _widths(text):
+    try:
+        return tuple(int(w) for w in text.split(","))
+    except ValueError:
+        raise ValueError(f"--hidden takes comma-separated layer widths such as 64,32; "
+                         f"got {text!r}") from None
+
+
 _TRAIN_EXAMPLE = """\
 With a data file, train a network on its rows: one column is the target, the
 others are the features (numbers are standardized, text columns with few
@@ -210,6 +228,33 @@ def _add_info(sub):
     p.set_defaults(handler=_info)
 
 
+def _add_compare(sub):
+    p = sub.add_parser(
+        "compare",
+        help="train the same network with scratchnet, scikit-learn, Keras and PyTorch",
+        description="Train one network (same architecture, split, epochs, batch size, Adam "
+        "learning rate) with each installed library over several seeds, and print test "
+        "accuracy (mean \u00b1 std), training time and time per epoch. Missing libraries "
+        "are listed as skipped, with the command that installs them.",
+    )
+    p.add_argument("--dataset", default="heart",
+                   choices=["heart", "breast_cancer", "moons", "mnist"],
+                   help="dataset (default heart; mnist reads $SCRATCHNET_DATA)")
+    p.add_argument("--libraries", metavar="LIST",
+                   help="comma-separated subset of scratchnet,sklearn,keras,torch")
+    p.add_argument("--seeds", type=int, default=3, help="runs per library (default 3)")
+    p.add_argument("--epochs", type=int, help="epochs (default: per dataset)")
+    p.add_argument("--batch-size", type=int, help="batch size (default: per dataset)")
+    p.add_argument("--lr", type=float, help="Adam learning rate (default 0.001)")
+    p.add_argument("--hidden", metavar="WIDTHS",
+                   help="hidden layer widths, e.g. 128 or 64,32 (default: per dataset)")
+    p.add_argument("--limit", type=int, help="use at most this many train/test samples")
+    p.add_argument("--quick", action="store_true", help="fewer epochs (and MNIST images)")
+    p.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    p.add_argument("--plot", metavar="PATH", help="save a bar chart (needs matplotlib)")
+    p.set_defaults(handler=_compare)
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="scratchnet",
@@ -257,6 +302,8 @@ def build_parser():
     sweep.add_argument("--out", metavar="DIR", help="write runs.csv, summary.csv and sweep.png there")
     sweep.add_argument("--seed", type=int, default=0, help="seed of all the runs (default 0)")
     sweep.set_defaults(handler=_sweep)
+
+    _add_compare(sub)
 
     bench = sub.add_parser("bench", help="micro-benchmarks")
     bench_sub = bench.add_subparsers(dest="bench_command", required=True, metavar="BENCH")
