@@ -7,8 +7,7 @@ keeps one task object, which owns everything that differs between tasks:
   softmax cross-entropy);
 - learning the targets' form from ``y`` (the classes, or the output count)
   and encoding ``y`` for the loss;
-- the link from raw outputs to probabilities or values, and the decision
-  (``predict``);
+- the link from raw outputs to probabilities, and the decision (``predict``);
 - the metrics reported by ``fit`` and ``evaluate``.
 
 A new task is one subclass here and a loss that names it.
@@ -76,10 +75,6 @@ class Task:
     def encode(self, y, dtype, name="y"):
         """Targets for the loss, in the model's ``dtype``."""
         raise NotImplementedError
-
-    def link(self, Z):
-        """Raw outputs to predictions (probabilities for classifiers)."""
-        return Z
 
     def decide(self, Z):
         """Raw outputs to what ``predict`` returns."""
@@ -221,9 +216,6 @@ class MulticlassTask(_Classifier):
             )
         return y.argmax(axis=1)
 
-    def link(self, Z):
-        return softmax(Z)
-
     def probabilities(self, Z):
         return softmax(Z)
 
@@ -270,9 +262,6 @@ class BinaryTask(_Classifier):
 
     def encode(self, y, dtype, name="y"):
         return self._codes(_as_targets(y, name), name).astype(dtype).reshape(-1, 1)
-
-    def link(self, Z):
-        return sigmoid(Z)
 
     def probabilities(self, Z):
         p = sigmoid(Z)
