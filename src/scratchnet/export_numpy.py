@@ -19,18 +19,17 @@ is refused with the layer named.
 
 import base64
 import inspect
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from . import special
 from ._version import __version__
+from .atomic import write_atomically
 from .inference import PREDICT_CHUNK
 from .layers import (BatchNorm, Dense, Dropout, ELU, GELU, Identity, LeakyReLU, ReLU, Sigmoid,
                      SiLU, Softmax, Softplus, Tanh)
-from .layers.smooth import _GELU_CUBIC, _SQRT_2_OVER_PI, _SQRT_HALF
+from .layers.smooth import GELU_CUBIC, SQRT_2_OVER_PI, SQRT_HALF
 from .tasks import BinaryTask, MulticlassTask, RegressionTask
 
 __all__ = ["export_numpy", "EXPORTABLE"]
@@ -55,11 +54,11 @@ def _activation_code(layer):
     if kind is SiLU:
         return ["Z = np.multiply(Z, _sigmoid(Z))"]
     if kind is GELU and layer.approximate == "none":
-        return [f"cdf = erf(Z * {_SQRT_HALF!r})", "cdf += 1.0", "cdf *= 0.5",
+        return [f"cdf = erf(Z * {SQRT_HALF!r})", "cdf += 1.0", "cdf *= 0.5",
                 "Z = np.multiply(Z, cdf)"]
     if kind is GELU:
-        return ["t = np.multiply(Z, Z)", f"t *= {_GELU_CUBIC!r}", "t += 1.0", "t *= Z",
-                f"t *= {_SQRT_2_OVER_PI!r}", "np.tanh(t, out=t)", "cdf = np.add(t, 1.0)",
+        return ["t = np.multiply(Z, Z)", f"t *= {GELU_CUBIC!r}", "t += 1.0", "t *= Z",
+                f"t *= {SQRT_2_OVER_PI!r}", "np.tanh(t, out=t)", "cdf = np.add(t, 1.0)",
                 "cdf *= 0.5", "Z = np.multiply(Z, cdf)"]
     if kind is ELU:
         return ["positive = np.greater(Z, 0)", "out = np.minimum(Z, 0)",
@@ -251,13 +250,5 @@ def export_numpy(model, path):
                                for name, value in arrays.items())
     text += "\n\n\ndef _layers(Z):\n" + "".join(f"    {line}\n" for line in body) + \
             "    return Z\n\n\n" + "\n".join(_task_code(model.task)) + "\n" + _FOOTER
-    fd, tmp = tempfile.mkstemp(dir=path.parent if str(path.parent) else ".", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
+    write_atomically(path, lambda f: f.write(text), binary=False)
     return path

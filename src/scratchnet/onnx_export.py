@@ -28,11 +28,10 @@ metadata (``metadata_props`` key ``"classes"``), with the task
 """
 
 import json
-import os
-import tempfile
 
 import numpy as np
 
+from .atomic import write_atomically
 from .interop.ops import model_task, network_ops
 
 __all__ = ["export_onnx", "OPSET"]
@@ -119,7 +118,9 @@ def export_onnx(model, path, opset=OPSET, graph_name="scratchnet"):
     onnx.helper.set_model_props(onnx_model, metadata)
     onnx.checker.check_model(onnx_model, full_check=True)
     path = Path(path)
-    _write_atomically(onnx_model.SerializeToString(), path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = onnx_model.SerializeToString()
+    write_atomically(path, lambda f: f.write(data))
     return path
 
 
@@ -262,17 +263,3 @@ _COMPOSITE = {"gelu": _gelu, "silu": _silu, "elu": _elu, "softplus": _softplus,
               "batchnorm": _batchnorm}
 
 
-def _write_atomically(data, path):
-    folder = path.parent
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".scratchnet-", suffix=".onnx.tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -28,14 +28,13 @@ the ones the umask gives a new file.
 import hashlib
 import json
 import os
-import stat
-import tempfile
 import tokenize
 import zipfile
 
 import numpy as np
 
 from ._version import __version__
+from .atomic import write_atomically
 from .errors import ModelFileError
 
 __all__ = ["write_archive", "read_archive", "FORMAT", "FORMAT_VERSION", "MAX_HEADER_BYTES",
@@ -89,35 +88,11 @@ def write_archive(path, content, arrays):
     members = {"header": header_bytes,
                "checksum": np.frombuffer(_digest(header_bytes).encode("ascii"), np.uint8),
                **arrays}
-    folder = os.path.dirname(os.path.abspath(path))
     try:
-        fd, tmp = tempfile.mkstemp(prefix=".scratchnet-", suffix=".tmp", dir=folder)
+        write_atomically(path, lambda f: np.savez(f, **members))
     except OSError as exc:
-        raise ModelFileError(f"cannot save the model to {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **members)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, _mode_for(path))
-        os.replace(tmp, path)
-    except BaseException as exc:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise ModelFileError(
-                f"cannot save the model to {path}: {exc.strerror or exc}") from None
-        raise
-
-
-def _mode_for(path):
-    """The permission bits the saved file should have."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        raise ModelFileError(
+            f"cannot save the model to {path}: {exc.strerror or exc}") from None
 
 
 def read_archive(path, plan):

@@ -2,7 +2,8 @@
 
 import hashlib
 import os
-import tempfile
+
+from ..atomic import write_atomically
 
 __all__ = ["check_output_path", "write_text_atomically", "file_sha256"]
 
@@ -22,19 +23,8 @@ def check_output_path(path, what, force=False):
 
 
 def write_text_atomically(path, text):
-    """Write ``text`` (UTF-8) to a temporary file beside ``path``, then rename it over ``path``."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".scratchnet-", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Write ``text`` (UTF-8) to ``path`` atomically (see :func:`scratchnet.atomic.write_atomically`)."""
+    write_atomically(path, lambda f: f.write(text), binary=False)
 
 
 def file_sha256(path):

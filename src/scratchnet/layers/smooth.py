@@ -11,10 +11,11 @@ from .activations import Activation
 
 __all__ = ["GELU", "SiLU", "Swish", "ELU", "Softplus"]
 
-_SQRT_HALF = math.sqrt(0.5)
+#: Constants of GELU's two forms, shared with the standalone export.
+SQRT_HALF = math.sqrt(0.5)
 _INV_SQRT_2PI = 1.0 / math.sqrt(2.0 * math.pi)
-_SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
-_GELU_CUBIC = 0.044715
+SQRT_2_OVER_PI = math.sqrt(2.0 / math.pi)
+GELU_CUBIC = 0.044715
 
 
 class GELU(Activation):
@@ -59,17 +60,17 @@ class GELU(Activation):
     def forward(self, X, training=False):
         out = self.work.get("out", X.shape, X.dtype)
         if self.approximate == "none":
-            cdf = erf(X * _SQRT_HALF)
+            cdf = erf(X * SQRT_HALF)
             cdf += 1.0
             cdf *= 0.5
         else:
             # t = tanh(sqrt(2/pi) * (x + 0.044715 x^3)), Phi ~ 0.5 (1 + t)
             t = self.work.get("tanh", X.shape, X.dtype)
             np.multiply(X, X, out=t)
-            t *= _GELU_CUBIC
+            t *= GELU_CUBIC
             t += 1.0
             t *= X
-            t *= _SQRT_2_OVER_PI
+            t *= SQRT_2_OVER_PI
             np.tanh(t, out=t)
             self._tanh = t
             cdf = np.add(t, 1.0, out=self.work.get("cdf", X.shape, X.dtype))
@@ -91,9 +92,9 @@ class GELU(Activation):
         else:
             # 0.5 (1 + t) + 0.5 x (1 - t^2) sqrt(2/pi) (1 + 3 c x^2)
             np.multiply(X, X, out=slope)
-            slope *= 3.0 * _GELU_CUBIC
+            slope *= 3.0 * GELU_CUBIC
             slope += 1.0
-            slope *= _SQRT_2_OVER_PI * 0.5
+            slope *= SQRT_2_OVER_PI * 0.5
             slope *= X
             t2 = self.work.like("t2", X)
             np.multiply(self._tanh, self._tanh, out=t2)
